@@ -1,0 +1,123 @@
+//! Capture analysis: which bindings are referenced from a function other than
+//! the one that declares them. Those live in scope objects; every other
+//! binding stays a plain local.
+
+use std::collections::{HashMap, HashSet};
+
+use swc_ecma_ast::*;
+use swc_ecma_visit::{Visit, VisitWith};
+
+pub struct Analysis {
+    /// Bindings that must live in a scope object.
+    pub captured: HashSet<Id>,
+}
+
+pub fn run(script: &Script) -> Analysis {
+    let mut v = Analyzer::default();
+    v.frames.push(Frame { index: 0 });
+    v.next = 1;
+    script.visit_with(&mut v);
+    let captured = v
+        .uses
+        .iter()
+        .filter(|(id, frame)| v.declared.get(id).is_some_and(|d| d != frame))
+        .map(|(id, _)| id.clone())
+        .collect();
+    Analysis { captured }
+}
+
+#[derive(Clone, Copy)]
+struct Frame {
+    index: usize,
+}
+
+#[derive(Default)]
+struct Analyzer {
+    frames: Vec<Frame>,
+    next: usize,
+    declared: HashMap<Id, usize>,
+    uses: Vec<(Id, usize)>,
+}
+
+impl Analyzer {
+    fn current(&self) -> usize {
+        self.frames.last().expect("program frame").index
+    }
+
+    fn enter(&mut self) {
+        self.frames.push(Frame { index: self.next });
+        self.next += 1;
+    }
+
+    fn declare(&mut self, id: &Ident) {
+        let frame = self.current();
+        self.declared.entry(id.to_id()).or_insert(frame);
+    }
+
+    fn frame<N: VisitWith<Self>>(&mut self, node: &N) {
+        self.enter();
+        node.visit_children_with(self);
+        self.frames.pop();
+    }
+}
+
+impl Visit for Analyzer {
+    fn visit_function(&mut self, n: &Function) {
+        self.frame(n);
+    }
+    fn visit_arrow_expr(&mut self, n: &ArrowExpr) {
+        self.frame(n);
+    }
+    fn visit_constructor(&mut self, n: &Constructor) {
+        self.frame(n);
+    }
+    fn visit_class_expr(&mut self, n: &ClassExpr) {
+        n.class.super_class.visit_with(self);
+        self.enter();
+        if let Some(id) = &n.ident {
+            self.declare(id);
+        }
+        n.class.body.visit_with(self);
+        self.frames.pop();
+    }
+    fn visit_class_decl(&mut self, n: &ClassDecl) {
+        self.declare(&n.ident);
+        n.class.super_class.visit_with(self);
+        self.enter();
+        n.class.body.visit_with(self);
+        self.frames.pop();
+    }
+    fn visit_class_prop(&mut self, n: &ClassProp) {
+        n.key.visit_with(self);
+        self.enter();
+        n.value.visit_with(self);
+        self.frames.pop();
+    }
+    fn visit_private_prop(&mut self, n: &PrivateProp) {
+        self.enter();
+        n.value.visit_with(self);
+        self.frames.pop();
+    }
+    fn visit_static_block(&mut self, n: &StaticBlock) {
+        self.frame(n);
+    }
+    fn visit_fn_decl(&mut self, n: &FnDecl) {
+        self.declare(&n.ident);
+        n.function.visit_with(self);
+    }
+    fn visit_fn_expr(&mut self, n: &FnExpr) {
+        self.enter();
+        if let Some(id) = &n.ident {
+            self.declare(id);
+        }
+        n.function.visit_children_with(self);
+        self.frames.pop();
+    }
+    fn visit_binding_ident(&mut self, n: &BindingIdent) {
+        self.declare(&n.id);
+        self.uses.push((n.id.to_id(), self.current()));
+    }
+    fn visit_ident(&mut self, n: &Ident) {
+        self.uses.push((n.to_id(), self.current()));
+    }
+}

@@ -1,0 +1,123 @@
+//! Small builders for the AST nodes the passes generate, and the names they
+//! use. Generated names start with `$$`, which the parser check in `closures`
+//! reserves.
+
+use swc_common::{SyntaxContext, DUMMY_SP};
+use swc_ecma_ast::*;
+
+/// The runtime library, a parameter of the program wrapper.
+pub const LIB: &str = "$things";
+/// The key under which a scope object links to its parent.
+pub const PARENT: &str = "^";
+
+pub fn ident(name: &str) -> Ident {
+    Ident::new(name.into(), DUMMY_SP, SyntaxContext::empty())
+}
+
+pub fn ident_expr(name: &str) -> Box<Expr> {
+    Box::new(Expr::Ident(ident(name)))
+}
+
+pub fn str_lit(value: &str) -> Box<Expr> {
+    Box::new(Expr::Lit(Lit::Str(value.into())))
+}
+
+pub fn num(value: f64) -> Box<Expr> {
+    Box::new(Expr::Lit(Lit::Num(value.into())))
+}
+
+pub fn null() -> Box<Expr> {
+    Box::new(Expr::Lit(Lit::Null(Null { span: DUMMY_SP })))
+}
+
+pub fn undefined() -> Box<Expr> {
+    Box::new(Expr::Unary(UnaryExpr { span: DUMMY_SP, op: UnaryOp::Void, arg: num(0.0) }))
+}
+
+/// `obj.prop`, or `obj["prop"]` when prop is not an identifier name.
+pub fn member(obj: Box<Expr>, prop: &str) -> MemberExpr {
+    let prop = if is_identifier_name(prop) {
+        MemberProp::Ident(IdentName::new(prop.into(), DUMMY_SP))
+    } else {
+        MemberProp::Computed(ComputedPropName { span: DUMMY_SP, expr: str_lit(prop) })
+    };
+    MemberExpr { span: DUMMY_SP, obj, prop }
+}
+
+pub fn member_expr(obj: Box<Expr>, prop: &str) -> Box<Expr> {
+    Box::new(Expr::Member(member(obj, prop)))
+}
+
+pub fn call(callee: Box<Expr>, args: Vec<Box<Expr>>) -> Box<Expr> {
+    Box::new(Expr::Call(CallExpr {
+        span: DUMMY_SP,
+        ctxt: SyntaxContext::empty(),
+        callee: Callee::Expr(callee),
+        args: args.into_iter().map(|expr| ExprOrSpread { spread: None, expr }).collect(),
+        type_args: None,
+    }))
+}
+
+/// `$things.name(args...)`
+pub fn lib_call(name: &str, args: Vec<Box<Expr>>) -> Box<Expr> {
+    call(member_expr(ident_expr(LIB), name), args)
+}
+
+pub fn assign(target: AssignTarget, value: Box<Expr>) -> Box<Expr> {
+    Box::new(Expr::Assign(AssignExpr { span: DUMMY_SP, op: AssignOp::Assign, left: target, right: value }))
+}
+
+pub fn expr_stmt(expr: Box<Expr>) -> Stmt {
+    Stmt::Expr(ExprStmt { span: DUMMY_SP, expr })
+}
+
+pub fn var_decl(kind: VarDeclKind, decls: Vec<(Pat, Option<Box<Expr>>)>) -> Stmt {
+    Stmt::Decl(Decl::Var(Box::new(VarDecl {
+        span: DUMMY_SP,
+        ctxt: SyntaxContext::empty(),
+        kind,
+        declare: false,
+        decls: decls
+            .into_iter()
+            .map(|(name, init)| VarDeclarator { span: DUMMY_SP, name, init, definite: false })
+            .collect(),
+    })))
+}
+
+pub fn binding(name: &str) -> Pat {
+    Pat::Ident(BindingIdent { id: ident(name), type_ann: None })
+}
+
+/// `{ "^": parent, key: value, ... }`
+pub fn object(entries: Vec<(String, Box<Expr>)>) -> Box<Expr> {
+    Box::new(Expr::Object(ObjectLit {
+        span: DUMMY_SP,
+        props: entries
+            .into_iter()
+            .map(|(key, value)| {
+                let key = if is_identifier_name(&key) {
+                    PropName::Ident(IdentName::new(key.as_str().into(), DUMMY_SP))
+                } else {
+                    PropName::Str(key.as_str().into())
+                };
+                PropOrSpread::Prop(Box::new(Prop::KeyValue(KeyValueProp { key, value })))
+            })
+            .collect(),
+    }))
+}
+
+pub fn is_identifier_name(s: &str) -> bool {
+    let mut chars = s.chars();
+    matches!(chars.next(), Some(c) if c == '$' || c == '_' || c.is_alphabetic())
+        && chars.all(|c| c == '$' || c == '_' || c.is_alphanumeric())
+}
+
+/// A string literal's or identifier's text, if the key is static.
+pub fn static_key(key: &PropName) -> Option<String> {
+    match key {
+        PropName::Ident(i) => Some(i.sym.to_string()),
+        PropName::Str(s) => Some(s.value.to_string_lossy().into_owned()),
+        PropName::Num(n) => Some(n.value.to_string()),
+        _ => None,
+    }
+}

@@ -1,0 +1,113 @@
+//! Async functions become generators driven by the runtime library
+//! (`$things.async`), so that awaiting goes through the library's Promise and
+//! its single job queue (the order of events stays node's), and a suspended
+//! async function is a generator the runtime can reach.
+//!
+//! `async function f(a) { ... await x ... }` becomes
+//! `function f(a) { return $things.async(function* () { ... yield x ... }.apply(this, arguments)); }`
+//!
+//! Left native (documented limitations): async generators, `for await`, and
+//! async methods that use `super` (a generator expression cannot reach it).
+
+use swc_common::{SyntaxContext, DUMMY_SP};
+use swc_ecma_ast::*;
+use swc_ecma_visit::{Visit, VisitMut, VisitMutWith, VisitWith};
+
+use crate::ast::{ident_expr, lib_call, member_expr};
+
+pub fn run(script: &mut Script) {
+    script.visit_mut_with(&mut Desugar);
+}
+
+struct Desugar;
+
+impl VisitMut for Desugar {
+    fn visit_mut_function(&mut self, f: &mut Function) {
+        f.visit_mut_children_with(self);
+        if !f.is_async || f.is_generator || uses_super_or_for_await(&f.body) {
+            return;
+        }
+        let Some(body) = f.body.as_mut() else { return };
+        f.is_async = false;
+        body.stmts = drive(std::mem::take(&mut body.stmts), true);
+    }
+
+    fn visit_mut_arrow_expr(&mut self, a: &mut ArrowExpr) {
+        a.visit_mut_children_with(self);
+        if !a.is_async || uses_super_or_for_await(&*a.body) {
+            return;
+        }
+        a.is_async = false;
+        let stmts = match std::mem::replace(&mut *a.body, ArrowFunctionBody::Expr(ident_expr("undefined"))) {
+            ArrowFunctionBody::FunctionBody(b) => b.stmts,
+            ArrowFunctionBody::Expr(e) => vec![Stmt::Return(ReturnStmt { span: DUMMY_SP, arg: Some(e) })],
+        };
+        *a.body = ArrowFunctionBody::FunctionBody(FunctionBody { span: DUMMY_SP, stmts: drive(stmts, false) });
+    }
+}
+
+/// `{ return $things.async(function* () { body }.apply(this, arguments)); }`
+/// (`.call(this)` for arrows, which have no `arguments` of their own).
+fn drive(mut stmts: Vec<Stmt>, own_arguments: bool) -> Vec<Stmt> {
+    stmts.visit_mut_with(&mut AwaitToYield);
+    let generator = Box::new(Expr::Fn(FnExpr {
+        ident: None,
+        function: Box::new(Function {
+            this_param: None,
+            params: vec![],
+            decorators: vec![],
+            span: DUMMY_SP,
+            ctxt: SyntaxContext::empty(),
+            body: Some(FunctionBody { span: DUMMY_SP, stmts }),
+            is_generator: true,
+            is_async: false,
+            type_params: None,
+            return_type: None,
+        }),
+    }));
+    let this = Box::new(Expr::This(ThisExpr { span: DUMMY_SP }));
+    let started = if own_arguments {
+        crate::ast::call(member_expr(generator, "apply"), vec![this, ident_expr("arguments")])
+    } else {
+        crate::ast::call(member_expr(generator, "call"), vec![this])
+    };
+    vec![Stmt::Return(ReturnStmt { span: DUMMY_SP, arg: Some(lib_call("async", vec![started])) })]
+}
+
+/// Turns this function's own `await`s into `yield`s (nested functions keep theirs).
+struct AwaitToYield;
+
+impl VisitMut for AwaitToYield {
+    fn visit_mut_expr(&mut self, e: &mut Expr) {
+        e.visit_mut_children_with(self);
+        if let Expr::Await(a) = e {
+            let arg = std::mem::replace(&mut a.arg, ident_expr("undefined"));
+            *e = Expr::Yield(YieldExpr { span: a.span, arg: Some(arg), delegate: false });
+        }
+    }
+    fn visit_mut_function(&mut self, _: &mut Function) {}
+    fn visit_mut_arrow_expr(&mut self, _: &mut ArrowExpr) {}
+    fn visit_mut_class(&mut self, _: &mut Class) {}
+}
+
+fn uses_super_or_for_await<N: VisitWith<Finder>>(node: &N) -> bool {
+    let mut finder = Finder(false);
+    node.visit_with(&mut finder);
+    finder.0
+}
+
+/// Finds `super` or `for await` in a function's own body (arrows included,
+/// since they share the function's `super`).
+struct Finder(bool);
+
+impl Visit for Finder {
+    fn visit_super(&mut self, _: &Super) {
+        self.0 = true;
+    }
+    fn visit_for_of_stmt(&mut self, s: &ForOfStmt) {
+        self.0 |= s.is_await;
+        s.visit_children_with(self);
+    }
+    fn visit_function(&mut self, _: &Function) {}
+    fn visit_class(&mut self, _: &Class) {}
+}

@@ -1,0 +1,47 @@
+//! Printing: the rewritten program wrapped as a classic script that registers
+//! itself with the runtime library (`$things.load(main, factories)`).
+
+use swc_common::{sync::Lrc, SourceMap, DUMMY_SP};
+use swc_ecma_ast::*;
+use swc_ecma_codegen::to_code_default;
+
+use crate::closures::Lifted;
+
+/// The instrumented program: lifted factories, then the program's top level
+/// as the function `$$main`, then the registration.
+pub fn program(cm: &Lrc<SourceMap>, script: Script, lifted: Lifted, strict: bool) -> String {
+    let main = Stmt::Decl(Decl::Fn(FnDecl {
+        ident: crate::ast::ident("$$main"),
+        declare: false,
+        function: Box::new(Function {
+            this_param: None,
+            params: vec![],
+            decorators: vec![],
+            span: DUMMY_SP,
+            ctxt: Default::default(),
+            body: Some(FunctionBody { span: DUMMY_SP, stmts: script.body }),
+            is_generator: false,
+            is_async: false,
+            type_params: None,
+            return_type: None,
+        }),
+    }));
+    let mut body = lifted.decls;
+    body.push(main);
+    let code = to_code_default(cm.clone(), None, &Script { span: DUMMY_SP, body, shebang: None });
+    let directive = if strict { "\"use strict\";\n" } else { "" };
+    format!(
+        "(function ($things) {{\n{directive}{code}$things.load($$main, [{}]);\n}})(globalThis.__things);\n",
+        lifted.table.join(", ")
+    )
+}
+
+/// The program as written, in node's CommonJS-style function wrapper; the
+/// first line is kept on the wrapper's line so line numbers match the file.
+pub fn raw(source: &str) -> String {
+    let source = match source.strip_prefix("#!") {
+        Some(rest) => format!("//{rest}"),
+        None => source.to_string(),
+    };
+    format!("(function ($things) {{ $things.load(function () {{{source}\n}}, null); }})(globalThis.__things);\n")
+}

@@ -1,0 +1,42 @@
+//! things-js instrumenter: rewrites a JavaScript program (a node-style script)
+//! into its capturable form. A library with no I/O: source text in, source text
+//! out. The pipeline is a fixed order of passes, each in its own module:
+//!
+//! parse -> resolve (SWC's resolver) -> desugar_async -> analyze -> closures -> emit
+//!
+//! See docs/capturable-form.md for the contract with the runtime library.
+
+mod analyze;
+mod ast;
+mod closures;
+mod desugar_async;
+mod emit;
+mod parse;
+
+pub use parse::SyntaxError;
+
+/// The instrumented program.
+pub struct Instrumented {
+    /// A classic script for the runtime: it registers the program with the
+    /// runtime library (`globalThis.__things`) without running it.
+    pub code: String,
+}
+
+/// Rewrites `source` into its capturable form.
+pub fn instrument(source: &str, filename: &str) -> Result<Instrumented, SyntaxError> {
+    // SWC keeps interned state in thread-local globals; each call gets fresh ones.
+    swc_common::GLOBALS.set(&Default::default(), || {
+        let parsed = parse::parse(source, filename)?;
+        let mut script = parsed.script;
+        desugar_async::run(&mut script);
+        let analysis = analyze::run(&script);
+        let lifted = closures::run(&mut script, &analysis);
+        let code = emit::program(&parsed.cm, script, lifted, parsed.strict);
+        Ok(Instrumented { code })
+    })
+}
+
+/// Wraps `source` unchanged, as node's CommonJS loader does, for `run --raw`.
+pub fn wrap_raw(source: &str) -> String {
+    emit::raw(source)
+}

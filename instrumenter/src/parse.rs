@@ -1,0 +1,77 @@
+//! Parsing a program into an AST with SWC, and syntax errors as `line:col: message`.
+
+use std::fmt;
+
+use swc_common::{sync::Lrc, FileName, Mark, SourceMap, Spanned};
+use swc_ecma_ast::{Pass, Program, Script};
+use swc_ecma_parser::{EsSyntax, Parser, StringInput, Syntax};
+use swc_ecma_transforms_base::resolver;
+
+/// A syntax error at a 1-based line and column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyntaxError {
+    pub line: usize,
+    pub col: usize,
+    pub message: String,
+}
+
+impl fmt::Display for SyntaxError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}", self.line, self.col, self.message)
+    }
+}
+
+impl std::error::Error for SyntaxError {}
+
+pub struct Parsed {
+    pub cm: Lrc<SourceMap>,
+    pub script: Script,
+    /// The program starts with a "use strict" directive.
+    pub strict: bool,
+}
+
+/// Parses a script and resolves its scopes (inside `swc_common::GLOBALS`).
+pub fn parse(source: &str, filename: &str) -> Result<Parsed, SyntaxError> {
+    {
+        let cm: Lrc<SourceMap> = Default::default();
+        let fm = cm.new_source_file(
+            Lrc::new(FileName::Custom(filename.into())),
+            source.to_string(),
+        );
+        let syntax = Syntax::Es(EsSyntax {
+            allow_return_outside_function: true,
+            ..Default::default()
+        });
+        let mut parser = Parser::new(syntax, StringInput::from(&*fm), None);
+        let result = parser.parse_script();
+        let extra = parser.take_errors().into_iter().next();
+        let (script, error) = match result {
+            Err(e) => (None, Some(e)),
+            Ok(s) => (Some(s), extra),
+        };
+        if let Some(e) = error {
+            let loc = cm.lookup_char_pos(e.span().lo);
+            return Err(SyntaxError {
+                line: loc.line,
+                col: loc.col.0 + 1,
+                message: e.kind().msg().into_owned(),
+            });
+        }
+        let script = script.expect("parsed without error");
+        let strict = script.body.first().is_some_and(is_use_strict);
+        let unresolved = Mark::new();
+        let top_level = Mark::new();
+        let mut program = Program::Script(script);
+        resolver(unresolved, top_level, false).process(&mut program);
+        let Program::Script(script) = program else { unreachable!() };
+        Ok(Parsed { cm, script, strict })
+    }
+}
+
+fn is_use_strict(stmt: &swc_ecma_ast::Stmt) -> bool {
+    use swc_ecma_ast::{Expr, Lit, Stmt};
+    match stmt {
+        Stmt::Expr(e) => matches!(&*e.expr, Expr::Lit(Lit::Str(s)) if &*s.value == "use strict"),
+        _ => false,
+    }
+}

@@ -1,0 +1,32 @@
+// 00_boot.js: creates the runtime library object (`globalThis.__things`), keeps
+// private references to the engine's primitives, and takes them away from the
+// program: a program sees ECMAScript plus the node-like globals we install.
+"use strict";
+((global) => {
+  const core = global.Deno.core;
+  const ops = core.ops;
+  const lib = {
+    ops,
+    hiddenKeys: new Set(),
+    libFactories: {},
+    libFnMeta: new WeakMap(),
+    config: JSON.parse(ops.op_things_config()),
+  };
+  lib.libFn = (kind, state) => {
+    const f = lib.libFactories[kind](state);
+    lib.libFnMeta.set(f, { kind, state });
+    return f;
+  };
+  lib.now = () => ops.op_things_now();
+  // The engine's own job queue: drained by `run --raw`, which keeps native promises.
+  lib.runNativeMicrotasks = () => core.runMicrotasks();
+  lib.write = (text, toStderr) => ops.op_things_write(text, toStderr);
+  Object.defineProperty(global, "__things", { value: lib, writable: false, enumerable: false, configurable: false });
+  // Engine-specific globals a program must not reach (no file, network or environment access).
+  for (const name of Object.getOwnPropertyNames(global)) {
+    if (name === "Deno" || name.startsWith("__v8x") || name === "__bootstrap" || name === "gc" ||
+        name === "performance" || name === "WebAssembly" || name === "console" || name === "ShadowRealm") {
+      delete global[name];
+    }
+  }
+})(globalThis);

@@ -1,0 +1,37 @@
+// console.js: node's console for the common methods, formatted by inspect.js.
+"use strict";
+((lib) => {
+  const out = (toStderr) => function (...args) {
+    lib.write(lib.format(...args) + "\n", toStderr);
+  };
+  const counts = new Map();
+  const timers = new Map();
+  const console = {
+    log: out(false),
+    info: out(false),
+    debug: out(false),
+    warn: out(true),
+    error: out(true),
+    trace: out(true),
+    dir: (value, options) => lib.write(lib.inspect(value, options) + "\n", false),
+    table: out(false),
+    assert: (cond, ...args) => {
+      if (!cond) out(true)("Assertion failed" + (args.length ? ":" : ""), ...args);
+    },
+    count: (label = "default") => {
+      const n = (counts.get(label) || 0) + 1;
+      counts.set(label, n);
+      out(false)(`${label}: ${n}`);
+    },
+    countReset: (label = "default") => counts.delete(label),
+    time: (label = "default") => timers.set(label, lib.now()),
+    timeEnd: (label = "default") => {
+      const t = timers.get(label);
+      timers.delete(label);
+      if (t !== undefined) out(false)(`${label}: ${(lib.now() - t).toFixed(3)}ms`);
+    },
+    group: () => {},
+    groupEnd: () => {},
+  };
+  Object.defineProperty(globalThis, "console", { value: console, writable: true, enumerable: false, configurable: true });
+})(globalThis.__things);

@@ -1,0 +1,47 @@
+// registry.js: what the instrumented program registers with the runtime: the
+// program's factories, and for every function and class it creates the
+// factory site and scope object it came from (so a snapshot can name it and a
+// restore can call the factory again). See docs/capturable-form.md.
+"use strict";
+((lib) => {
+  // function/class -> [site, env]; class members -> [site, env, owner, key, kind].
+  const fnMeta = (lib.fnMeta = new WeakMap());
+  // private-name symbol -> "site:#name", and back, for restores.
+  lib.privateNames = new Map();
+  lib.restoring = false;
+
+  lib.load = (main, factories) => {
+    lib.program = main;
+    lib.factories = factories;
+  };
+
+  lib.fn = (f, site, env) => {
+    fnMeta.set(f, [site, env]);
+    return f;
+  };
+
+  // A class and its methods and accessors, each identified by where it sits.
+  lib.cls = (cls, site, env) => {
+    fnMeta.set(cls, [site, env]);
+    const members = (owner, holder) => {
+      for (const key of Reflect.ownKeys(holder)) {
+        const d = Object.getOwnPropertyDescriptor(holder, key);
+        for (const kind of ["value", "get", "set"]) {
+          if (typeof d[kind] === "function" && d[kind] !== cls && !fnMeta.has(d[kind])) {
+            fnMeta.set(d[kind], [site, env, owner, key, kind]);
+          }
+        }
+      }
+    };
+    members("static", cls);
+    members("proto", cls.prototype);
+    return cls;
+  };
+
+  lib.priv = (site, name) => {
+    const sym = Symbol(name);
+    lib.privateNames.set(sym, `${site}:${name}`);
+    lib.hiddenKeys.add(sym);
+    return sym;
+  };
+})(globalThis.__things);

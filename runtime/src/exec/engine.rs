@@ -1,0 +1,53 @@
+//! Creating the deno_core engine: stack and heap limits, the host extension,
+//! and the JS library loaded in order before any program.
+
+use std::sync::Once;
+
+use deno_core::{JsRuntime, RuntimeOptions};
+
+use super::ops::{things_host, HostState};
+
+/// Engine stack for deep recursion (node manages ~10,000 frames; a 1 MiB
+/// stack gave ~1,500 here). The JS thread's native stack must exceed it.
+const ENGINE_STACK_KIB: usize = 64 * 1024;
+pub const THREAD_STACK_BYTES: usize = 256 << 20;
+
+/// The runtime library, in load order; each file is a classic script that
+/// adds to `globalThis.__things`.
+const LIBRARY: &[(&str, &str)] = &[
+    ("things:boot.js", include_str!("../../js/00_boot.js")),
+    ("things:inspect.js", include_str!("../../js/inspect.js")),
+    ("things:console.js", include_str!("../../js/console.js")),
+    ("things:promise.js", include_str!("../../js/promise.js")),
+    ("things:timers.js", include_str!("../../js/timers.js")),
+    ("things:registry.js", include_str!("../../js/registry.js")),
+    ("things:async.js", include_str!("../../js/async.js")),
+    ("things:globals.js", include_str!("../../js/globals.js")),
+    ("things:program.js", include_str!("../../js/program.js")),
+];
+
+fn set_flags_once() {
+    static FLAGS: Once = Once::new();
+    FLAGS.call_once(|| {
+        let _ = deno_core::v8_set_flags(vec![
+            String::new(),
+            format!("--stack-size={ENGINE_STACK_KIB}"),
+        ]);
+    });
+}
+
+/// A fresh engine with the host ops and the library loaded.
+pub fn new_engine(state: HostState) -> anyhow::Result<JsRuntime> {
+    set_flags_once();
+    let mut runtime = JsRuntime::new(RuntimeOptions {
+        extensions: vec![things_host::init()],
+        ..Default::default()
+    });
+    runtime.op_state().borrow_mut().put(state);
+    for (name, source) in LIBRARY {
+        runtime
+            .execute_script(*name, *source)
+            .map_err(|e| anyhow::anyhow!("loading the runtime library failed: {e}"))?;
+    }
+    Ok(runtime)
+}

@@ -1,0 +1,133 @@
+//! The host: runs one program (fresh or from a snapshot) on its own thread,
+//! drives its event loop, and hands back its exit code and any snapshot.
+
+use std::time::{Duration, Instant};
+
+use deno_core::JsRuntime;
+
+use super::control::{Control, Request};
+use super::engine::{new_engine, THREAD_STACK_BYTES};
+use super::ops::HostState;
+
+/// How the program starts.
+pub enum Start {
+    /// Run the program from its beginning.
+    Fresh,
+    /// Continue from a snapshot document (JSON text).
+    Restore(String),
+}
+
+pub struct HostOptions {
+    /// The script to load: instrumented (or, for `--raw`, wrapped) program text.
+    pub script: String,
+    /// The program's file name, shown in stack traces.
+    pub filename: String,
+    pub start: Start,
+    /// Take a snapshot at the first safe point after this long, then stop.
+    pub snapshot_after: Option<Duration>,
+    /// Take a snapshot at exactly this yield-point hit (deterministic; for tests).
+    pub snapshot_at_yield: Option<u64>,
+    /// Seed for Math.random on a fresh start.
+    pub seed: u32,
+    /// The script is the program as written (native promises, no capture).
+    pub raw: bool,
+}
+
+#[derive(Debug)]
+pub struct HostOutcome {
+    pub exit_code: i32,
+    /// Set when the program stopped to be captured.
+    pub snapshot: Option<String>,
+}
+
+/// Runs the program to completion (or to its snapshot) on a thread whose
+/// native stack is large enough for deep recursion.
+pub fn run_program(opts: HostOptions) -> anyhow::Result<HostOutcome> {
+    std::thread::Builder::new()
+        .name("things-js".into())
+        .stack_size(THREAD_STACK_BYTES)
+        .spawn(move || drive(opts))?
+        .join()
+        .map_err(|_| anyhow::anyhow!("the program's thread panicked"))?
+}
+
+fn drive(opts: HostOptions) -> anyhow::Result<HostOutcome> {
+    let control = Control::default();
+    let config = serde_json::json!({
+        "filename": opts.filename,
+        "seed": opts.seed,
+        "snapshotAtYield": opts.snapshot_at_yield,
+        "raw": opts.raw,
+    });
+    let (restore_doc, entry) = match opts.start {
+        Start::Fresh => (None, "__things.start()"),
+        Start::Restore(doc) => (Some(doc), "__things.restore()"),
+    };
+    let state = HostState {
+        control: control.clone(),
+        started: Instant::now(),
+        wait_ms: -1.0,
+        snapshot: None,
+        restore_doc,
+        exit_code: None,
+        config: config.to_string(),
+    };
+    let mut rt = new_engine(state)?;
+    if let Some(after) = opts.snapshot_after {
+        let control = control.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(after);
+            control.request(Request::Snapshot);
+        });
+    }
+    let deadline = opts.snapshot_after.map(|d| Instant::now() + d);
+
+    run(&mut rt, opts.filename.clone(), opts.script)?;
+    run(&mut rt, "things:start", entry.to_string())?;
+    loop {
+        let (exit, snapshot, wait) = {
+            let op_state = rt.op_state();
+            let mut op_state = op_state.borrow_mut();
+            let host = op_state.borrow_mut::<HostState>();
+            (host.exit_code, host.snapshot.take(), host.wait_ms)
+        };
+        if let Some(code) = exit {
+            return Ok(HostOutcome { exit_code: code, snapshot: None });
+        }
+        if snapshot.is_some() {
+            return Ok(HostOutcome { exit_code: 0, snapshot });
+        }
+        if control.pending() == Request::Snapshot {
+            run(&mut rt, "things:snapshot", "__things.snapshotIdle()".into())?;
+            continue;
+        }
+        if wait < 0.0 {
+            return Ok(HostOutcome { exit_code: 0, snapshot: None });
+        }
+        let mut until = Instant::now() + Duration::from_secs_f64(wait / 1000.0);
+        if let Some(d) = deadline {
+            until = until.min(d.max(Instant::now()));
+        }
+        std::thread::sleep(until.saturating_duration_since(Instant::now()));
+        if control.pending() == Request::Snapshot {
+            continue;
+        }
+        run(&mut rt, "things:turn", "__things.hostTurn()".into())?;
+    }
+}
+
+/// Executes a script; an uncaught error that ended the program is not a host
+/// error (the library already printed it and recorded the exit code).
+fn run(rt: &mut JsRuntime, name: impl Into<String>, code: String) -> anyhow::Result<()> {
+    match rt.execute_script(name.into(), code) {
+        Ok(_) => Ok(()),
+        Err(err) => {
+            let ended = rt.op_state().borrow().borrow::<HostState>().exit_code.is_some();
+            if ended {
+                Ok(())
+            } else {
+                Err(anyhow::anyhow!("{err}"))
+            }
+        }
+    }
+}

@@ -1,0 +1,8 @@
+//! Execution: the engine, the ops the JS library calls, the host loop that
+//! drives one program, and the snapshot document.
+
+pub mod control;
+pub mod engine;
+pub mod host;
+pub mod ops;
+pub mod snapshot;
