@@ -221,7 +221,7 @@ impl Rewriter<'_> {
         for stmt in std::mem::take(stmts) {
             match stmt {
                 Stmt::Decl(Decl::Fn(mut f)) => {
-                    let created = self.lift_function(&mut f.function, Some(&f.ident), Some(&f.ident.sym), false);
+                    let created = self.lift_function(&mut f.function, Some(&f.ident), false, Some(&f.ident.sym), false);
                     hoisted.push(self.declare_value(&f.ident, created, if function_level { VarDeclKind::Var } else { VarDeclKind::Let }));
                 }
                 Stmt::Decl(Decl::Class(mut c)) => {
@@ -299,12 +299,14 @@ impl Rewriter<'_> {
     }
 
     /// Lifts a function into a factory; returns the expression creating it.
-    fn lift_function(&mut self, f: &mut Function, self_name: Option<&Ident>, binding_name: Option<&str>, method_key: bool) -> Box<Expr> {
+    /// `own_binding`: the name is the function expression's own binding (not
+    /// a declaration's, which lives in the enclosing scope).
+    fn lift_function(&mut self, f: &mut Function, name: Option<&Ident>, own_binding: bool, binding_name: Option<&str>, method_key: bool) -> Box<Expr> {
         let env = self.chain.clone();
         {
             let mut params: Vec<&mut Pat> = f.params.iter_mut().map(|p| &mut p.pat).collect();
             let body = f.body.get_or_insert_with(|| FunctionBody { span: DUMMY_SP, stmts: vec![] });
-            self.function_body(&mut params, &mut body.stmts, FnKind::Normal, self_name);
+            self.function_body(&mut params, &mut body.stmts, FnKind::Normal, name.filter(|_| own_binding));
         }
         let function = Box::new(std::mem::replace(f, dummy_function()));
         let value = if method_key {
@@ -319,7 +321,7 @@ impl Rewriter<'_> {
             }));
             Box::new(Expr::Member(member(Box::new(Expr::Paren(ParenExpr { span: DUMMY_SP, expr: obj })), key)))
         } else {
-            Box::new(Expr::Fn(FnExpr { ident: self_name.cloned(), function }))
+            Box::new(Expr::Fn(FnExpr { ident: name.cloned(), function }))
         };
         let binding_name = if method_key { None } else { binding_name };
         self.factory(Factory { env, value, binding_name, register: "fn", extra: vec![], pre: vec![], post: vec![] })
@@ -558,7 +560,7 @@ impl Rewriter<'_> {
         match &mut **value {
             Expr::Arrow(a) if !uses_super(a) => *value = self.lift_arrow(a, name),
             Expr::Fn(f) if f.ident.is_none() && !uses_super(&*f.function) => {
-                *value = self.lift_function(&mut f.function, None, name, false)
+                *value = self.lift_function(&mut f.function, None, false, name, false)
             }
             Expr::Class(c) if c.ident.is_none() => *value = self.lift_class(&mut c.class, None, name),
             _ => value.visit_mut_with(self),
@@ -669,21 +671,29 @@ impl VisitMut for Rewriter<'_> {
             Expr::Arrow(a) if !uses_super(a) => *e = *self.lift_arrow(a, None),
             Expr::Fn(f) if !uses_super(&*f.function) => {
                 let name = f.ident.clone();
-                *e = *self.lift_function(&mut f.function, name.as_ref(), name.as_ref().map(|n| &*n.sym), false)
+                *e = *self.lift_function(&mut f.function, name.as_ref(), true, name.as_ref().map(|n| &*n.sym), false)
             }
             Expr::Class(c) => {
                 let name = c.ident.clone();
                 *e = *self.lift_class(&mut c.class, name.as_ref(), None)
             }
-            Expr::Member(MemberExpr { prop: MemberProp::PrivateName(p), obj, .. }) => {
-                obj.visit_mut_with(self);
-                let sym = self.private_symbol(p);
-                if let Expr::Member(m) = e {
-                    m.prop = MemberProp::Computed(ComputedPropName { span: DUMMY_SP, expr: sym });
-                }
-            }
             Expr::PrivateName(p) => *e = *self.private_symbol(p),
+            Expr::Object(o) => {
+                o.visit_mut_children_with(self);
+                self.register_accessors(e);
+            }
             _ => e.visit_mut_children_with(self),
+        }
+    }
+
+    fn visit_mut_member_expr(&mut self, m: &mut MemberExpr) {
+        m.obj.visit_mut_with(self);
+        match &mut m.prop {
+            MemberProp::PrivateName(p) => {
+                let sym = self.private_symbol(p);
+                m.prop = MemberProp::Computed(ComputedPropName { span: DUMMY_SP, expr: sym });
+            }
+            prop => prop.visit_mut_with(self),
         }
     }
 
@@ -791,7 +801,7 @@ impl VisitMut for Rewriter<'_> {
             }
             Prop::Method(m) => match static_key(&m.key) {
                 Some(key) if !uses_super(&*m.function) => {
-                    let value = self.lift_function(&mut m.function, None, Some(&key), true);
+                    let value = self.lift_function(&mut m.function, None, false, Some(&key), true);
                     *p = Prop::KeyValue(KeyValueProp { key: m.key.clone(), value });
                 }
                 _ => {
@@ -913,6 +923,37 @@ impl VisitMut for Rewriter<'_> {
 }
 
 impl Rewriter<'_> {
+    /// An object literal with getters/setters: a factory re-creates them
+    /// (`{ get x() {...} }` alone) and the literal registers them with it.
+    fn register_accessors(&mut self, e: &mut Expr) {
+        let Expr::Object(o) = e else { return };
+        let accessors: Vec<PropOrSpread> = o
+            .props
+            .iter()
+            .filter(|p| match p {
+                PropOrSpread::Prop(p) => match &**p {
+                    Prop::Getter(g) => static_key(&g.key).is_some() && !uses_super(&*g.function),
+                    Prop::Setter(s) => static_key(&s.key).is_some() && !uses_super(&*s.function),
+                    _ => false,
+                },
+                _ => false,
+            })
+            .cloned()
+            .collect();
+        if accessors.is_empty() {
+            return;
+        }
+        let env = self.chain.clone();
+        let holder = Box::new(Expr::Object(ObjectLit { span: DUMMY_SP, props: accessors }));
+        let created = self.factory(Factory { env, value: holder, binding_name: None, register: "acc", extra: vec![], pre: vec![], post: vec![] });
+        // `$$fK(env)` made the holder; here the literal itself is registered with site K.
+        let Expr::Call(CallExpr { callee: Callee::Expr(callee), args, .. }) = *created else { unreachable!() };
+        let Expr::Ident(factory) = *callee else { unreachable!() };
+        let site: usize = factory.sym[3..].parse().expect("factory names are $$fK");
+        let literal = Box::new(std::mem::replace(e, Expr::Invalid(Invalid { span: DUMMY_SP })));
+        *e = *lib_call("acc", vec![literal, num(site as f64), args.into_iter().next().expect("env").expr]);
+    }
+
     /// Inside an arrow: the scope-object member holding the enclosing
     /// function's `this` or `arguments`.
     fn lexical(&self, what: &str) -> Option<Box<Expr>> {

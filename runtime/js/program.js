@@ -41,15 +41,28 @@
 
   const report = (wait) => ops.op_things_report_wait(wait);
 
-  // Node's CommonJS module scope: `this` is module.exports; no require.
+  lib.libFactories.require = () => function require(name) {
+    throw new Error(`Cannot find module '${name}': things-js programs have no module system`);
+  };
+
+  // Node's CommonJS module scope, as globals (part of the program's state):
+  // `this` at top level is module.exports; there is no module system.
   lib.start = () => {
     const module = { exports: {} };
-    const require = (name) => {
-      throw new Error(`Cannot find module '${name}': things-js programs have no module system`);
-    };
-    const file = lib.config.filename;
-    lib.runTask(lib.program, module.exports, [module.exports, require, module, file, "."]);
+    lib.module = module;
+    lib.history = [];
+    const define = (name, value) =>
+      Object.defineProperty(globalThis, name, { value, writable: true, enumerable: false, configurable: true });
+    define("module", module);
+    define("exports", module.exports);
+    define("require", lib.libFn("require", {}));
+    define("__filename", lib.config.filename);
+    define("__dirname", ".");
+    lib.runTask(lib.program, module.exports, []);
     report(lib.nextWait());
   };
   lib.hostTurn = () => report(lib.turn());
+
+  // Everything loaded so far is the runtime's; what appears later is the program's.
+  lib.recordBuiltins();
 })(globalThis.__things);

@@ -4,7 +4,8 @@
 // restore can call the factory again). See docs/capturable-form.md.
 "use strict";
 ((lib) => {
-  // function/class -> [site, env]; class members -> [site, env, owner, key, kind].
+  // function/class -> [site, env]; class members -> [site, env, owner, key, kind, class];
+  // accessors of object literals -> [site, env, "obj", key, kind].
   const fnMeta = (lib.fnMeta = new WeakMap());
   // private-name symbol -> "site:#name", and back, for restores.
   lib.privateNames = new Map();
@@ -28,7 +29,7 @@
         const d = Object.getOwnPropertyDescriptor(holder, key);
         for (const kind of ["value", "get", "set"]) {
           if (typeof d[kind] === "function" && d[kind] !== cls && !fnMeta.has(d[kind])) {
-            fnMeta.set(d[kind], [site, env, owner, key, kind]);
+            fnMeta.set(d[kind], [site, env, owner, key, kind, cls]);
           }
         }
       }
@@ -36,6 +37,16 @@
     members("static", cls);
     members("proto", cls.prototype);
     return cls;
+  };
+
+  lib.acc = (obj, site, env) => {
+    for (const key of Reflect.ownKeys(obj)) {
+      const d = Object.getOwnPropertyDescriptor(obj, key);
+      for (const kind of ["get", "set"]) {
+        if (typeof d[kind] === "function" && !fnMeta.has(d[kind])) fnMeta.set(d[kind], [site, env, "obj", key, kind]);
+      }
+    }
+    return obj;
   };
 
   lib.priv = (site, name) => {

@@ -23,6 +23,7 @@ const LIBRARY: &[(&str, &str)] = &[
     ("things:registry.js", include_str!("../../js/registry.js")),
     ("things:async.js", include_str!("../../js/async.js")),
     ("things:globals.js", include_str!("../../js/globals.js")),
+    ("things:snapshot.js", include_str!("../../js/snapshot.js")),
     ("things:program.js", include_str!("../../js/program.js")),
 ];
 

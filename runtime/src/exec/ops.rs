@@ -57,6 +57,13 @@ pub fn op_things_put_snapshot(state: &mut OpState, #[string] doc: String) {
     host.control.clear();
 }
 
+/// A snapshot could not be taken; the program keeps running.
+#[op2(fast)]
+pub fn op_things_snapshot_failed(state: &mut OpState, #[string] reason: &str) {
+    eprintln!("things-js: snapshot failed: {reason} (the program keeps running)");
+    state.borrow_mut::<HostState>().control.clear();
+}
+
 #[op2]
 #[string]
 pub fn op_things_take_restore(state: &mut OpState) -> String {
@@ -86,6 +93,7 @@ deno_core::extension!(
         op_things_poll,
         op_things_report_wait,
         op_things_put_snapshot,
+        op_things_snapshot_failed,
         op_things_take_restore,
         op_things_config,
         op_things_exit,

@@ -1,0 +1,518 @@
+// snapshot.js: the program's state as data, and back.
+//
+// A snapshot is a graph of nodes (objects with ids, so cycles and shared
+// references survive) reached from the roots: the globals the program created,
+// the event loop (timers with their remaining time), the job queue, the random
+// generator and the module object. Functions are stored as (factory site,
+// scope object), classes and their members likewise, library functions as
+// (kind, state). Built-in objects are stored by path, with the program's
+// changes to them. See docs/snapshot.md for the format.
+"use strict";
+((lib) => {
+  const FORMAT = 1;
+  const W = 1, E = 2, C = 4; // property attribute bits
+
+  // ---------------------------------------------------------------------
+  // Built-ins: every object and symbol reachable from the pristine global,
+  // by path, with its own keys, so a snapshot can name them and record the
+  // program's changes to them.
+  // ---------------------------------------------------------------------
+  const builtinPath = new Map(); // object or symbol -> path
+  const builtinByPath = new Map(); // path -> object or symbol
+  const pristineKeys = new Map(); // builtin object -> Map(key -> descriptor)
+  let pristineGlobals = null;
+
+  const register = (value, path) => {
+    if (builtinPath.has(value)) return false;
+    builtinPath.set(value, path);
+    builtinByPath.set(path, value);
+    return true;
+  };
+
+  const isObject = (v) => (typeof v === "object" && v !== null) || typeof v === "function";
+
+  lib.recordBuiltins = () => {
+    const queue = [];
+    const visit = (value, path) => {
+      if (typeof value === "symbol") return void register(value, path);
+      if (isObject(value) && register(value, path)) queue.push(value);
+    };
+    visit(globalThis, "globalThis");
+    for (const name of Object.getOwnPropertyNames(Symbol)) {
+      if (typeof Symbol[name] === "symbol") visit(Symbol[name], `Symbol.${name}`);
+    }
+    // Intrinsics only reachable through instances.
+    const intrinsics = {
+      GeneratorFunction: Object.getPrototypeOf(function* () {}),
+      ArrayIterator: Object.getPrototypeOf([][Symbol.iterator]()),
+      MapIterator: Object.getPrototypeOf(new Map().entries()),
+      SetIterator: Object.getPrototypeOf(new Set().values()),
+      StringIterator: Object.getPrototypeOf(""[Symbol.iterator]()),
+      RegExpStringIterator: Object.getPrototypeOf(/a/g[Symbol.matchAll]("")),
+      TypedArray: Object.getPrototypeOf(Uint8Array),
+      AsyncFunction: Object.getPrototypeOf(async function () {}),
+      ThrowTypeError: Object.getOwnPropertyDescriptor(function () { "use strict"; return arguments; }(), "callee").get,
+      Timeout: lib.Timeout,
+      Immediate: lib.Immediate,
+    };
+    for (const [name, value] of Object.entries(intrinsics)) visit(value, `%${name}%`);
+    let hidden = 0;
+    for (const sym of lib.hiddenKeys) visit(sym, `%hidden${hidden++}%`);
+    for (let i = 0; i < queue.length; i++) {
+      const obj = queue[i];
+      const base = builtinPath.get(obj);
+      const keys = new Map();
+      for (const key of Reflect.ownKeys(obj)) {
+        const d = Reflect.getOwnPropertyDescriptor(obj, key);
+        keys.set(key, d);
+        const name = typeof key === "symbol" ? `[${builtinPath.get(key) || String(key)}]` : `.${key}`;
+        if ("value" in d) visit(d.value, base + name);
+        else {
+          visit(d.get, `${base}${name}<get>`);
+          visit(d.set, `${base}${name}<set>`);
+        }
+      }
+      pristineKeys.set(obj, keys);
+      visit(Object.getPrototypeOf(obj), `${base}<proto>`);
+    }
+    pristineGlobals = new Set(pristineKeys.get(globalThis).keys());
+  };
+
+  const sameDescriptor = (a, b) =>
+    a.value === b.value && a.get === b.get && a.set === b.set &&
+    a.writable === b.writable && a.enumerable === b.enumerable && a.configurable === b.configurable;
+
+  // ---------------------------------------------------------------------
+  // Capture
+  // ---------------------------------------------------------------------
+  class CaptureError extends Error {}
+
+  const tagOf = (o) => Object.prototype.toString.call(o).slice(8, -1);
+  const brand = (fn, o) => {
+    try {
+      fn.call(o);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const getSize = (C) => Object.getOwnPropertyDescriptor(C.prototype, "size").get;
+  const mapSize = getSize(Map), setSize = getSize(Set);
+  const weakMapHas = WeakMap.prototype.has, weakSetHas = WeakSet.prototype.has;
+  const dateValue = Date.prototype.getTime;
+  const regexpSource = Object.getOwnPropertyDescriptor(RegExp.prototype, "source").get;
+  const abLength = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, "byteLength").get;
+  const dvBuffer = Object.getOwnPropertyDescriptor(DataView.prototype, "buffer").get;
+  const taTag = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), Symbol.toStringTag).get;
+  const generatorProto = Object.getPrototypeOf(Object.getPrototypeOf(function* () {}()));
+
+  function capture(extraRoots) {
+    const ids = new Map(); // object/symbol -> node id
+    const nodes = [];
+    const via = []; // node id -> [parent id, label], for error messages
+    const weakMaps = [];
+    const pending = [];
+
+    const pathOf = (id) => {
+      const parts = [];
+      for (let i = id; i !== undefined && via[i]; i = via[i][0]) parts.unshift(via[i][1]);
+      return parts.join("");
+    };
+    const fail = (what, id) => {
+      throw new CaptureError(`cannot capture ${what}, reached from ${pathOf(id) || "a root"}`);
+    };
+
+    const encode = (v, parent, label) => {
+      switch (typeof v) {
+        case "undefined": return { u: 1 };
+        case "number":
+          if (Number.isNaN(v)) return { n: "NaN" };
+          if (v === Infinity) return { n: "Infinity" };
+          if (v === -Infinity) return { n: "-Infinity" };
+          if (Object.is(v, -0)) return { n: "-0" };
+          return v;
+        case "string":
+        case "boolean":
+          return v;
+        case "bigint": return { b: v.toString() };
+        case "symbol":
+        case "object":
+        case "function":
+          if (v === null) return null;
+          return { r: ref(v, parent, label) };
+      }
+      throw new CaptureError(`unknown value type ${typeof v}`);
+    };
+
+    const ref = (v, parent, label) => {
+      let id = ids.get(v);
+      if (id !== undefined) return id;
+      id = nodes.length;
+      ids.set(v, id);
+      nodes.push(null);
+      via[id] = parent === undefined ? undefined : [parent, label];
+      pending.push(v);
+      return id;
+    };
+
+    const keyLabel = (key) => (typeof key === "symbol" ? `[${String(key)}]` : /^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`);
+    const encodeKey = (key, id) => (typeof key === "symbol" ? { r: ref(key, id, "<key>") } : key);
+
+    const props = (o, id, skip) => {
+      const out = [];
+      for (const key of Reflect.ownKeys(o)) {
+        if (skip && skip(key)) continue;
+        const d = Reflect.getOwnPropertyDescriptor(o, key);
+        const flags = (d.writable ? W : 0) | (d.enumerable ? E : 0) | (d.configurable ? C : 0);
+        const label = keyLabel(key);
+        if ("value" in d) out.push([encodeKey(key, id), flags, encode(d.value, id, label)]);
+        else out.push([encodeKey(key, id), flags, encode(d.get, id, `${label}<get>`), encode(d.set, id, `${label}<set>`)]);
+      }
+      return out;
+    };
+
+    const describe = (o) => {
+      if (typeof o === "function") return `function ${o.name || "(anonymous)"}`;
+      return `object of class ${(o.constructor && o.constructor.name) || tagOf(o)}`;
+    };
+
+    const node = (v, id) => {
+      if (typeof v === "symbol") {
+        const priv = lib.privateNames.get(v);
+        if (priv !== undefined) return { t: "priv", name: priv };
+        const key = Symbol.keyFor(v);
+        if (key !== undefined) return { t: "symfor", key };
+        return { t: "sym", desc: v.description };
+      }
+      const path = builtinPath.get(v);
+      if (path !== undefined) return { t: "builtin", path };
+      const proto = encode(Object.getPrototypeOf(v), id, "<proto>");
+      const base = { proto, ext: Object.isExtensible(v) };
+      if (typeof v === "function") {
+        const meta = lib.fnMeta.get(v);
+        if (meta) {
+          const [site, env, owner, key, kind, cls] = meta;
+          if (owner !== undefined) {
+            return { ...base, t: "member", site, env: encode(env, id, "<scope>"), owner, key: encodeKey(key, id), kind, cls: encode(cls, id, "<class>"), props: props(v, id) };
+          }
+          return { ...base, t: "fn", site, env: encode(env, id, "<scope>"), props: props(v, id) };
+        }
+        const libMeta = lib.libFnMeta.get(v);
+        if (libMeta) return { ...base, t: "libfn", kind: libMeta.kind, state: encode(libMeta.state, id, "<state>"), props: props(v, id) };
+        fail(`${describe(v)} (a native or non-capturable function)`, id);
+      }
+      if (Array.isArray(v)) return { ...base, t: "arr", props: props(v, id) };
+      if (brand(mapSize, v)) {
+        const entries = [];
+        for (const [k, x] of Map.prototype.entries.call(v)) entries.push([encode(k, id, "<key>"), encode(x, id, "<entry>")]);
+        return { ...base, t: "map", entries, props: props(v, id) };
+      }
+      if (brand(setSize, v)) {
+        const entries = [];
+        for (const k of Set.prototype.values.call(v)) entries.push(encode(k, id, "<entry>"));
+        return { ...base, t: "set", entries, props: props(v, id) };
+      }
+      if (brand(function () { return weakMapHas.call(this, {}); }, v)) {
+        const n = { ...base, t: "weakmap", entries: [], props: props(v, id) };
+        weakMaps.push([v, n, id]);
+        return n;
+      }
+      if (brand(function () { return weakSetHas.call(this, {}); }, v)) {
+        const n = { ...base, t: "weakset", entries: [], props: props(v, id) };
+        weakMaps.push([v, n, id]);
+        return n;
+      }
+      if (brand(dateValue, v)) return { ...base, t: "date", time: encode(dateValue.call(v)), props: props(v, id) };
+      if (brand(regexpSource, v)) return { ...base, t: "re", source: v.source, flags: v.flags, props: props(v, id) };
+      if (brand(abLength, v)) {
+        const bytes = new Uint8Array(v);
+        let hex = "";
+        for (let i = 0; i < bytes.length; i++) hex += (bytes[i] < 16 ? "0" : "") + bytes[i].toString(16);
+        return { ...base, t: "ab", hex, props: props(v, id) };
+      }
+      if (ArrayBuffer.isView(v)) {
+        const type = taTag.call(v);
+        const buffer = encode(type ? v.buffer : dvBuffer.call(v), id, "<buffer>");
+        const length = type ? v.length : v.byteLength;
+        return { ...base, t: type ? "ta" : "dv", type, buffer, offset: v.byteOffset, length, props: props(v, id, (k) => type && typeof k === "string" && /^\d+$/.test(k)) };
+      }
+      const tag = tagOf(v);
+      if (tag === "Error" || v instanceof Error) return { ...base, t: "err", props: props(v, id) };
+      if (tag === "Arguments") return { ...base, t: "args", props: props(v, id) };
+      for (const [T, valueOf] of [[Number, Number.prototype.valueOf], [String, String.prototype.valueOf], [Boolean, Boolean.prototype.valueOf], [BigInt, BigInt.prototype.valueOf], [Symbol, Symbol.prototype.valueOf]]) {
+        if (brand(valueOf, v)) return { ...base, t: "box", value: encode(valueOf.call(v), id, "<value>"), props: props(v, id, T === String ? (k) => typeof k === "string" && /^\d+$/.test(k) : undefined) };
+      }
+      let p = v;
+      while ((p = Object.getPrototypeOf(p)) !== null) {
+        if (p === generatorProto) fail("a suspended generator or async function (not capturable yet)", id);
+      }
+      if (tag !== "Object") fail(describe(v), id);
+      return { ...base, t: "obj", props: props(v, id) };
+    };
+
+    const drain = () => {
+      while (pending.length) {
+        const v = pending.pop();
+        const id = ids.get(v);
+        nodes[id] = node(v, id);
+      }
+    };
+
+    const roots = {};
+    for (const [name, value] of Object.entries(extraRoots)) roots[name] = encode(value, undefined, name);
+    const globals = [];
+    for (const key of Reflect.ownKeys(globalThis)) {
+      if (pristineGlobals.has(key)) continue;
+      const d = Reflect.getOwnPropertyDescriptor(globalThis, key);
+      const flags = (d.writable ? W : 0) | (d.enumerable ? E : 0) | (d.configurable ? C : 0);
+      if ("value" in d) globals.push([encodeKey(key), flags, encode(d.value, undefined, key)]);
+      else globals.push([encodeKey(key), flags, encode(d.get, undefined, key), encode(d.set, undefined, key)]);
+    }
+    drain();
+    // The program's changes to built-ins: added, changed and deleted properties.
+    const builtins = [];
+    for (const [obj, keys] of pristineKeys) {
+      const added = [];
+      for (const key of Reflect.ownKeys(obj)) {
+        if (obj === globalThis) break;
+        const d = Reflect.getOwnPropertyDescriptor(obj, key);
+        const old = keys.get(key);
+        if (old && sameDescriptor(old, d)) continue;
+        const flags = (d.writable ? W : 0) | (d.enumerable ? E : 0) | (d.configurable ? C : 0);
+        if ("value" in d) added.push([encodeKey(key), flags, encode(d.value, undefined, builtinPath.get(obj) + keyLabel(key))]);
+        else added.push([encodeKey(key), flags, encode(d.get), encode(d.set)]);
+      }
+      const deleted = [];
+      for (const key of keys.keys()) if (!Reflect.getOwnPropertyDescriptor(obj, key)) deleted.push(encodeKey(key));
+      if (added.length || deleted.length || !Object.isExtensible(obj)) {
+        builtins.push({ path: builtinPath.get(obj), props: added, deleted, ext: Object.isExtensible(obj) });
+      }
+    }
+    drain();
+    // WeakMap/WeakSet entries whose keys the rest of the graph reaches; the
+    // values may reach more keys, so repeat until nothing new appears.
+    for (let grew = true; grew;) {
+      grew = false;
+      for (const [wm, n, id] of weakMaps) {
+        for (const obj of [...ids.keys()]) {
+          if (!isObject(obj) || n.entries.some((e) => (e.r ?? e[0].r) === ids.get(obj))) continue;
+          if (n.t === "weakmap" && weakMapHas.call(wm, obj)) {
+            n.entries.push([{ r: ids.get(obj) }, encode(WeakMap.prototype.get.call(wm, obj), id, "<entry>")]);
+            grew = true;
+          } else if (n.t === "weakset" && weakSetHas.call(wm, obj)) {
+            n.entries.push({ r: ids.get(obj) });
+            grew = true;
+          }
+        }
+      }
+      drain();
+    }
+    return { format: FORMAT, roots, globals, builtins, nodes };
+  }
+
+  // ---------------------------------------------------------------------
+  // Restore
+  // ---------------------------------------------------------------------
+  function rebuild(snap) {
+    const values = new Array(snap.nodes.length);
+    const made = new Array(snap.nodes.length).fill(false);
+
+    const decode = (e) => {
+      if (e === null || typeof e !== "object") return e;
+      if ("r" in e) return make(e.r);
+      if ("u" in e) return undefined;
+      if ("n" in e) return Number(e.n);
+      if ("b" in e) return BigInt(e.b);
+      throw new Error(`bad value in snapshot: ${JSON.stringify(e)}`);
+    };
+    const decodeKey = (k) => (typeof k === "string" ? k : decode(k));
+
+    // Phase 1: create every node (shells; properties come later).
+    const make = (id) => {
+      if (made[id]) return values[id];
+      const n = snap.nodes[id];
+      const v = create(n);
+      values[id] = v;
+      made[id] = true;
+      return v;
+    };
+    const bind = (e, value) => {
+      if (e && typeof e === "object" && "r" in e && !made[e.r]) {
+        values[e.r] = value;
+        made[e.r] = true;
+      }
+    };
+    const protoCtor = (n) => {
+      const proto = decode(n.proto);
+      return proto && typeof proto.constructor === "function" ? proto.constructor : Object;
+    };
+    const create = (n) => {
+      switch (n.t) {
+        case "builtin": {
+          if (!builtinByPath.has(n.path)) throw new Error(`this runtime has no built-in ${n.path}`);
+          return builtinByPath.get(n.path);
+        }
+        case "sym": return Symbol(n.desc);
+        case "symfor": return Symbol.for(n.key);
+        case "priv": {
+          for (const [sym, name] of lib.privateNames) if (name === n.name) return sym;
+          throw new Error(`the program has no private name ${n.name}`);
+        }
+        case "fn":
+        case "member": {
+          const factory = lib.factories[n.site];
+          if (n.t === "member") {
+            // A class member comes from its (restored) class; an object
+            // literal's accessor from a fresh run of the literal's factory.
+            const cls = decode(n.cls);
+            const holder = n.owner === "obj" ? factory(decode(n.env)) : n.owner === "static" ? cls : cls.prototype;
+            const d = Object.getOwnPropertyDescriptor(holder, decodeKey(n.key));
+            return d[n.kind];
+          }
+          const env = decode(n.env);
+          // A class factory takes its superclass; the prototype chain of the
+          // class object says which one it was.
+          const superProto = decode(n.proto);
+          const fn = factory(env, superProto);
+          const protoProp = n.props.find((p) => p[0] === "prototype");
+          if (protoProp && typeof fn === "function" && isObject(fn.prototype)) bind(protoProp[2], fn.prototype);
+          return fn;
+        }
+        case "libfn": return lib.libFn(n.kind, decode(n.state));
+        case "arr": return [];
+        case "obj": return {};
+        case "args": return (function () { return arguments; })();
+        case "map": return Reflect.construct(Map, [], protoCtor(n));
+        case "set": return Reflect.construct(Set, [], protoCtor(n));
+        case "weakmap": return new WeakMap();
+        case "weakset": return new WeakSet();
+        case "date": return new Date(decode(n.time));
+        case "re": return new RegExp(n.source, n.flags);
+        case "err": return new Error();
+        case "ab": {
+          const buf = new ArrayBuffer(n.hex.length / 2);
+          const bytes = new Uint8Array(buf);
+          for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(n.hex.substr(i * 2, 2), 16);
+          return buf;
+        }
+        case "ta": return new globalThis[n.type](decode(n.buffer), n.offset, n.length);
+        case "dv": return new DataView(decode(n.buffer), n.offset, n.length);
+        case "box": return Object(decode(n.value));
+      }
+      throw new Error(`unknown node type ${n.t} in snapshot`);
+    };
+
+    // Property entries are [key, flags, value] or [key, flags, getter, setter].
+    const defineAll = (o, list) => {
+      for (const entry of list) {
+        const [k, flags] = entry;
+        const key = decodeKey(k);
+        const desc = { enumerable: !!(flags & E), configurable: !!(flags & C) };
+        if (entry.length === 3) {
+          desc.value = decode(entry[2]);
+          desc.writable = !!(flags & W);
+        } else {
+          desc.get = decode(entry[2]);
+          desc.set = decode(entry[3]);
+        }
+        try {
+          Object.defineProperty(o, key, desc);
+        } catch {
+          // A non-configurable property the re-created object already has
+          // (a class's prototype, an array's length): assign instead.
+          if ("value" in desc) o[key] = desc.value;
+        }
+      }
+    };
+
+    for (let id = 0; id < snap.nodes.length; id++) make(id);
+    // Phase 2: contents, prototypes, extensibility.
+    for (let id = 0; id < snap.nodes.length; id++) {
+      const n = snap.nodes[id];
+      const o = values[id];
+      if (n.t === "builtin" || n.t === "sym" || n.t === "symfor" || n.t === "priv") continue;
+      const saved = new Set(n.props.map((p) => decodeKey(p[0])));
+      for (const key of Reflect.ownKeys(o)) {
+        if (!saved.has(key)) {
+          const d = Reflect.getOwnPropertyDescriptor(o, key);
+          if (d.configurable) delete o[key];
+        }
+      }
+      if (n.t === "map") for (const [k, v] of n.entries) Map.prototype.set.call(o, decode(k), decode(v));
+      if (n.t === "set") for (const k of n.entries) Set.prototype.add.call(o, decode(k));
+      if (n.t === "weakmap") for (const [k, v] of n.entries) o.set(decode(k), decode(v));
+      if (n.t === "weakset") for (const k of n.entries) o.add(decode(k));
+      defineAll(o, n.props);
+      const proto = decode(n.proto);
+      if (Object.getPrototypeOf(o) !== proto) Object.setPrototypeOf(o, proto);
+    }
+    for (const b of snap.builtins) {
+      const o = builtinByPath.get(b.path);
+      for (const k of b.deleted) delete o[decodeKey(k)];
+      defineAll(o, b.props);
+      if (!b.ext) Object.preventExtensions(o);
+    }
+    defineAll(globalThis, snap.globals);
+    for (let id = 0; id < snap.nodes.length; id++) {
+      const n = snap.nodes[id];
+      if ("ext" in n && !n.ext && n.t !== "builtin") Object.preventExtensions(values[id]);
+    }
+    const roots = {};
+    for (const [name, e] of Object.entries(snap.roots)) roots[name] = decode(e);
+    return roots;
+  }
+
+  // ---------------------------------------------------------------------
+  // Entry points the host calls
+  // ---------------------------------------------------------------------
+  const stateRoots = () => {
+    const now = lib.now();
+    const timers = [];
+    for (const t of lib.loop.timers.values()) timers.push({ ...t, due: undefined, remaining: Math.max(0, t.due - now) });
+    const loop = { ...lib.loop, timers, now: undefined };
+    return { loop, microtasks: lib.microtasks, random: Array.from(lib.random.s), module: lib.module };
+  };
+
+  // Snapshot between turns of the event loop (nothing on the stack).
+  lib.snapshotIdle = () => {
+    let doc;
+    try {
+      doc = capture(stateRoots());
+    } catch (err) {
+      if (!(err instanceof CaptureError)) throw err;
+      lib.ops.op_things_snapshot_failed(err.message);
+      return;
+    }
+    lib.ops.op_things_put_snapshot(JSON.stringify({ state: doc, history: lib.history }));
+  };
+
+  lib.restore = () => {
+    const doc = JSON.parse(lib.ops.op_things_take_restore());
+    lib.history = doc.history || [];
+    lib.restoring = true;
+    let roots;
+    try {
+      roots = rebuild(doc.state);
+    } finally {
+      lib.restoring = false;
+    }
+    const now = lib.now();
+    const loop = roots.loop;
+    lib.loop.timers.clear();
+    for (const t of loop.timers) {
+      const rec = { ...t, due: now + t.remaining };
+      delete rec.remaining;
+      lib.loop.timers.set(rec.id, rec);
+    }
+    lib.loop.nextId = loop.nextId;
+    lib.loop.seq = loop.seq;
+    lib.loop.now = now;
+    lib.loop.immediates = loop.immediates;
+    lib.loop.checkBatch = loop.checkBatch;
+    lib.loop.checkIndex = loop.checkIndex;
+    Object.assign(lib.microtasks, roots.microtasks);
+    lib.random.s.set(roots.random);
+    lib.module = roots.module;
+    lib.ops.op_things_report_wait(lib.nextWait());
+  };
+})(globalThis.__things);
