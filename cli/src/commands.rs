@@ -17,6 +17,13 @@ pub struct SnapshotArgs {
     /// for tests).
     #[arg(long, value_name = "N", requires = "output", hide = true)]
     snapshot_at_yield: Option<u64>,
+    /// Stop before the N-th event-loop turn and write a snapshot
+    /// (deterministic; for tests).
+    #[arg(long, value_name = "N", requires = "output", hide = true)]
+    snapshot_at_turn: Option<u64>,
+    /// Print the number of event-loop turns on stderr at exit (for tests).
+    #[arg(long, hide = true)]
+    count_turns: bool,
     /// Where to write the snapshot.
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
@@ -73,7 +80,14 @@ pub fn restore(path: &Path, snap: &SnapshotArgs) -> anyhow::Result<u8> {
     let script = things_js_instrumenter::instrument(&program.source, &program.filename)
         .map_err(|e| anyhow::anyhow!("the snapshot's program does not parse: {e}"))?
         .code;
-    execute(script, program.filename, program.source, Start::Restore(text), snap, false)
+    execute(
+        script,
+        program.filename,
+        program.source,
+        Start::Restore(text),
+        snap,
+        false,
+    )
 }
 
 fn execute(
@@ -90,11 +104,26 @@ fn execute(
         start,
         snapshot_after: snap.snapshot_after.map(Duration::from_millis),
         snapshot_at_yield: snap.snapshot_at_yield,
+        snapshot_at_turn: snap.snapshot_at_turn,
         seed: snap.seed,
         raw,
     })?;
+    if snap.count_turns {
+        eprintln!("things-js: turns: {}", outcome.turns);
+    }
+    let asked = snap.snapshot_after.is_some()
+        || snap.snapshot_at_yield.is_some()
+        || snap.snapshot_at_turn.is_some();
+    if asked && outcome.snapshot.is_none() && outcome.exit_code == 0 {
+        eprintln!(
+            "things-js: the program ended before the snapshot point; no snapshot was written"
+        );
+    }
     if let Some(body) = outcome.snapshot {
-        let out = snap.output.as_ref().context("a snapshot was taken but no -o FILE was given")?;
+        let out = snap
+            .output
+            .as_ref()
+            .context("a snapshot was taken but no -o FILE was given")?;
         let doc = Snapshot::from_body(&filename, &source, &body)?;
         std::fs::write(out, doc).with_context(|| format!("cannot write {}", out.display()))?;
     }

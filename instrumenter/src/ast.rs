@@ -31,7 +31,11 @@ pub fn null() -> Box<Expr> {
 }
 
 pub fn undefined() -> Box<Expr> {
-    Box::new(Expr::Unary(UnaryExpr { span: DUMMY_SP, op: UnaryOp::Void, arg: num(0.0) }))
+    Box::new(Expr::Unary(UnaryExpr {
+        span: DUMMY_SP,
+        op: UnaryOp::Void,
+        arg: num(0.0),
+    }))
 }
 
 /// `obj.prop`, or `obj["prop"]` when prop is not an identifier name.
@@ -39,9 +43,16 @@ pub fn member(obj: Box<Expr>, prop: &str) -> MemberExpr {
     let prop = if is_identifier_name(prop) {
         MemberProp::Ident(IdentName::new(prop.into(), DUMMY_SP))
     } else {
-        MemberProp::Computed(ComputedPropName { span: DUMMY_SP, expr: str_lit(prop) })
+        MemberProp::Computed(ComputedPropName {
+            span: DUMMY_SP,
+            expr: str_lit(prop),
+        })
     };
-    MemberExpr { span: DUMMY_SP, obj, prop }
+    MemberExpr {
+        span: DUMMY_SP,
+        obj,
+        prop,
+    }
 }
 
 pub fn member_expr(obj: Box<Expr>, prop: &str) -> Box<Expr> {
@@ -53,7 +64,10 @@ pub fn call(callee: Box<Expr>, args: Vec<Box<Expr>>) -> Box<Expr> {
         span: DUMMY_SP,
         ctxt: SyntaxContext::empty(),
         callee: Callee::Expr(callee),
-        args: args.into_iter().map(|expr| ExprOrSpread { spread: None, expr }).collect(),
+        args: args
+            .into_iter()
+            .map(|expr| ExprOrSpread { spread: None, expr })
+            .collect(),
         type_args: None,
     }))
 }
@@ -64,11 +78,19 @@ pub fn lib_call(name: &str, args: Vec<Box<Expr>>) -> Box<Expr> {
 }
 
 pub fn assign(target: AssignTarget, value: Box<Expr>) -> Box<Expr> {
-    Box::new(Expr::Assign(AssignExpr { span: DUMMY_SP, op: AssignOp::Assign, left: target, right: value }))
+    Box::new(Expr::Assign(AssignExpr {
+        span: DUMMY_SP,
+        op: AssignOp::Assign,
+        left: target,
+        right: value,
+    }))
 }
 
 pub fn expr_stmt(expr: Box<Expr>) -> Stmt {
-    Stmt::Expr(ExprStmt { span: DUMMY_SP, expr })
+    Stmt::Expr(ExprStmt {
+        span: DUMMY_SP,
+        expr,
+    })
 }
 
 pub fn var_decl(kind: VarDeclKind, decls: Vec<(Pat, Option<Box<Expr>>)>) -> Stmt {
@@ -79,13 +101,21 @@ pub fn var_decl(kind: VarDeclKind, decls: Vec<(Pat, Option<Box<Expr>>)>) -> Stmt
         declare: false,
         decls: decls
             .into_iter()
-            .map(|(name, init)| VarDeclarator { span: DUMMY_SP, name, init, definite: false })
+            .map(|(name, init)| VarDeclarator {
+                span: DUMMY_SP,
+                name,
+                init,
+                definite: false,
+            })
             .collect(),
     })))
 }
 
 pub fn binding(name: &str) -> Pat {
-    Pat::Ident(BindingIdent { id: ident(name), type_ann: None })
+    Pat::Ident(BindingIdent {
+        id: ident(name),
+        type_ann: None,
+    })
 }
 
 /// `{ "^": parent, key: value, ... }`

@@ -41,7 +41,10 @@ pub fn run(script: &mut Script, analysis: &Analysis) -> Lifted {
         chain: Vec::new(),
         fns: Vec::new(),
         privates: Vec::new(),
-        lifted: Lifted { decls: Vec::new(), table: vec!["$$main".into()] },
+        lifted: Lifted {
+            decls: Vec::new(),
+            table: vec!["$$main".into()],
+        },
         next_scope: 0,
         declaring: false,
     };
@@ -116,14 +119,22 @@ impl Rewriter<'_> {
         }
         let name = format!("$$s{}", self.next_scope);
         self.next_scope += 1;
-        let parent = self.chain.last().map(|p| ident_expr(p)).unwrap_or_else(null);
+        let parent = self
+            .chain
+            .last()
+            .map(|p| ident_expr(p))
+            .unwrap_or_else(null);
         let mut entries = vec![(PARENT.to_string(), parent)];
         let mut seen = HashSet::new();
         for slot in slots {
             let (key, value) = match slot {
                 Slot::Binding(id, from_local) => {
                     self.home.insert(id.clone(), name.clone());
-                    let value = if from_local { ident_expr(&id.0) } else { undefined() };
+                    let value = if from_local {
+                        ident_expr(&id.0)
+                    } else {
+                        undefined()
+                    };
                     (id.0.to_string(), value)
                 }
                 Slot::This => (
@@ -164,7 +175,13 @@ impl Rewriter<'_> {
     /// (parameters, `var`s, top-level lexical bindings, `this`/`arguments` its
     /// arrows use, its own name), hoists function declarations, and rewrites
     /// everything inside.
-    fn function_body(&mut self, params: &mut [&mut Pat], stmts: &mut Vec<Stmt>, kind: FnKind, self_name: Option<&Ident>) {
+    fn function_body(
+        &mut self,
+        params: &mut [&mut Pat],
+        stmts: &mut Vec<Stmt>,
+        kind: FnKind,
+        self_name: Option<&Ident>,
+    ) {
         let mut names = Vec::new();
         for p in params.iter() {
             collect_pat(p, &mut names);
@@ -185,7 +202,11 @@ impl Rewriter<'_> {
                 slots.push(Slot::Binding(name.to_id(), true));
             }
         }
-        let (uses_this, uses_arguments) = if kind == FnKind::Normal { arrows_use(stmts) } else { (false, false) };
+        let (uses_this, uses_arguments) = if kind == FnKind::Normal {
+            arrows_use(stmts)
+        } else {
+            (false, false)
+        };
         if uses_this {
             slots.push(Slot::This);
         }
@@ -221,8 +242,22 @@ impl Rewriter<'_> {
         for stmt in std::mem::take(stmts) {
             match stmt {
                 Stmt::Decl(Decl::Fn(mut f)) => {
-                    let created = self.lift_function(&mut f.function, Some(&f.ident), false, Some(&f.ident.sym), false);
-                    hoisted.push(self.declare_value(&f.ident, created, if function_level { VarDeclKind::Var } else { VarDeclKind::Let }));
+                    let created = self.lift_function(
+                        &mut f.function,
+                        Some(&f.ident),
+                        false,
+                        Some(&f.ident.sym),
+                        false,
+                    );
+                    hoisted.push(self.declare_value(
+                        &f.ident,
+                        created,
+                        if function_level {
+                            VarDeclKind::Var
+                        } else {
+                            VarDeclKind::Let
+                        },
+                    ));
                 }
                 Stmt::Decl(Decl::Class(mut c)) => {
                     let created = self.lift_class(&mut c.class, Some(&c.ident), None);
@@ -246,7 +281,16 @@ impl Rewriter<'_> {
     fn declare_value(&mut self, name: &Ident, value: Box<Expr>, kind: VarDeclKind) -> Stmt {
         match self.home_of(name) {
             Some(target) => expr_stmt(assign(simple_target(target), value)),
-            None => var_decl(kind, vec![(Pat::Ident(BindingIdent { id: name.clone(), type_ann: None }), Some(value))]),
+            None => var_decl(
+                kind,
+                vec![(
+                    Pat::Ident(BindingIdent {
+                        id: name.clone(),
+                        type_ann: None,
+                    }),
+                    Some(value),
+                )],
+            ),
         }
     }
 
@@ -261,20 +305,38 @@ impl Rewriter<'_> {
     /// Splits a declaration with captured bindings, one statement per
     /// declarator: `let <plain locals>; <pattern as assignment> = init;`.
     fn split_var_decl(&mut self, v: VarDecl) -> Vec<Stmt> {
-        let kind = if v.kind == VarDeclKind::Var { VarDeclKind::Var } else { VarDeclKind::Let };
+        let kind = if v.kind == VarDeclKind::Var {
+            VarDeclKind::Var
+        } else {
+            VarDeclKind::Let
+        };
         let mut out = Vec::new();
         for mut d in v.decls {
             let mut names = Vec::new();
             collect_pat(&d.name, &mut names);
             if !names.iter().any(|id| self.is_captured(id)) {
                 d.visit_mut_with(self);
-                out.push(Stmt::Decl(Decl::Var(Box::new(VarDecl { span: DUMMY_SP, ctxt: v.ctxt, kind: v.kind, declare: false, decls: vec![d] }))));
+                out.push(Stmt::Decl(Decl::Var(Box::new(VarDecl {
+                    span: DUMMY_SP,
+                    ctxt: v.ctxt,
+                    kind: v.kind,
+                    declare: false,
+                    decls: vec![d],
+                }))));
                 continue;
             }
             let locals: Vec<(Pat, Option<Box<Expr>>)> = names
                 .iter()
                 .filter(|id| !self.is_captured(id))
-                .map(|id| (Pat::Ident(BindingIdent { id: Ident::new(id.0.clone(), DUMMY_SP, id.1), type_ann: None }), None))
+                .map(|id| {
+                    (
+                        Pat::Ident(BindingIdent {
+                            id: Ident::new(id.0.clone(), DUMMY_SP, id.1),
+                            type_ann: None,
+                        }),
+                        None,
+                    )
+                })
                 .collect();
             if !locals.is_empty() {
                 out.push(var_decl(kind, locals));
@@ -291,7 +353,8 @@ impl Rewriter<'_> {
             if let Some(init) = init {
                 let mut target = d.name;
                 target.visit_mut_with(self);
-                let target = AssignTarget::try_from(target).expect("a declaration pattern is an assignment target");
+                let target = AssignTarget::try_from(target)
+                    .expect("a declaration pattern is an assignment target");
                 out.push(expr_stmt(assign(target, init)));
             }
         }
@@ -301,12 +364,27 @@ impl Rewriter<'_> {
     /// Lifts a function into a factory; returns the expression creating it.
     /// `own_binding`: the name is the function expression's own binding (not
     /// a declaration's, which lives in the enclosing scope).
-    fn lift_function(&mut self, f: &mut Function, name: Option<&Ident>, own_binding: bool, binding_name: Option<&str>, method_key: bool) -> Box<Expr> {
+    fn lift_function(
+        &mut self,
+        f: &mut Function,
+        name: Option<&Ident>,
+        own_binding: bool,
+        binding_name: Option<&str>,
+        method_key: bool,
+    ) -> Box<Expr> {
         let env = self.chain.clone();
         {
             let mut params: Vec<&mut Pat> = f.params.iter_mut().map(|p| &mut p.pat).collect();
-            let body = f.body.get_or_insert_with(|| FunctionBody { span: DUMMY_SP, stmts: vec![] });
-            self.function_body(&mut params, &mut body.stmts, FnKind::Normal, name.filter(|_| own_binding));
+            let body = f.body.get_or_insert_with(|| FunctionBody {
+                span: DUMMY_SP,
+                stmts: vec![],
+            });
+            self.function_body(
+                &mut params,
+                &mut body.stmts,
+                FnKind::Normal,
+                name.filter(|_| own_binding),
+            );
         }
         let function = Box::new(std::mem::replace(f, dummy_function()));
         let value = if method_key {
@@ -319,19 +397,40 @@ impl Rewriter<'_> {
                     function,
                 })))],
             }));
-            Box::new(Expr::Member(member(Box::new(Expr::Paren(ParenExpr { span: DUMMY_SP, expr: obj })), key)))
+            Box::new(Expr::Member(member(
+                Box::new(Expr::Paren(ParenExpr {
+                    span: DUMMY_SP,
+                    expr: obj,
+                })),
+                key,
+            )))
         } else {
-            Box::new(Expr::Fn(FnExpr { ident: name.cloned(), function }))
+            Box::new(Expr::Fn(FnExpr {
+                ident: name.cloned(),
+                function,
+            }))
         };
         let binding_name = if method_key { None } else { binding_name };
-        self.factory(Factory { env, value, binding_name, register: "fn", extra: vec![], pre: vec![], post: vec![] })
+        self.factory(Factory {
+            env,
+            value,
+            binding_name,
+            register: "fn",
+            extra: vec![],
+            pre: vec![],
+            post: vec![],
+        })
     }
 
     fn lift_arrow(&mut self, a: &mut ArrowExpr, binding_name: Option<&str>) -> Box<Expr> {
         let env = self.chain.clone();
-        let mut stmts = match std::mem::replace(&mut *a.body, ArrowFunctionBody::Expr(undefined())) {
+        let mut stmts = match std::mem::replace(&mut *a.body, ArrowFunctionBody::Expr(undefined()))
+        {
             ArrowFunctionBody::FunctionBody(b) => b.stmts,
-            ArrowFunctionBody::Expr(e) => vec![Stmt::Return(ReturnStmt { span: DUMMY_SP, arg: Some(e) })],
+            ArrowFunctionBody::Expr(e) => vec![Stmt::Return(ReturnStmt {
+                span: DUMMY_SP,
+                arg: Some(e),
+            })],
         };
         {
             let mut params: Vec<&mut Pat> = a.params.iter_mut().collect();
@@ -339,38 +438,67 @@ impl Rewriter<'_> {
         }
         *a.body = match (stmts.len(), stmts.first()) {
             (1, Some(Stmt::Return(ReturnStmt { arg: Some(_), .. }))) => {
-                let Some(Stmt::Return(ReturnStmt { arg: Some(e), .. })) = stmts.pop() else { unreachable!() };
+                let Some(Stmt::Return(ReturnStmt { arg: Some(e), .. })) = stmts.pop() else {
+                    unreachable!()
+                };
                 ArrowFunctionBody::Expr(paren_if_object(e))
             }
-            _ => ArrowFunctionBody::FunctionBody(FunctionBody { span: DUMMY_SP, stmts }),
+            _ => ArrowFunctionBody::FunctionBody(FunctionBody {
+                span: DUMMY_SP,
+                stmts,
+            }),
         };
         let value = Box::new(Expr::Arrow(std::mem::replace(a, dummy_arrow())));
-        self.factory(Factory { env, value, binding_name, register: "fn", extra: vec![], pre: vec![], post: vec![] })
+        self.factory(Factory {
+            env,
+            value,
+            binding_name,
+            register: "fn",
+            extra: vec![],
+            pre: vec![],
+            post: vec![],
+        })
     }
 
     /// Emits `function $$fK($$e, ...extra) { <chain>; const name = value; return $things.<register>(name, K, $$e); }`
     /// and returns the call creating the value at the current point.
     fn factory(&mut self, f: Factory<'_>) -> Box<Expr> {
-        let Factory { env, value, binding_name, register, extra, pre, post } = f;
+        let Factory {
+            env,
+            value,
+            binding_name,
+            register,
+            extra,
+            pre,
+            post,
+        } = f;
         let k = self.lifted.table.len();
         let name = format!("$$f{k}");
         self.lifted.table.push(name.clone());
         let mut stmts = chain_prologue(&env);
         stmts.extend(pre);
         let local = match binding_name {
-            Some(n) if is_identifier_name(n) && !is_reserved(n) && !n.starts_with("$$") => n.to_string(),
+            Some(n) if is_identifier_name(n) && !is_reserved(n) && !n.starts_with("$$") => {
+                n.to_string()
+            }
             _ => String::new(),
         };
         let registered = if local.is_empty() {
             value
         } else {
-            stmts.push(var_decl(VarDeclKind::Const, vec![(binding(&local), Some(value))]));
+            stmts.push(var_decl(
+                VarDeclKind::Const,
+                vec![(binding(&local), Some(value))],
+            ));
             ident_expr(&local)
         };
         stmts.extend(post);
         stmts.push(Stmt::Return(ReturnStmt {
             span: DUMMY_SP,
-            arg: Some(lib_call(register, vec![registered, num(k as f64), ident_expr("$$e")])),
+            arg: Some(lib_call(
+                register,
+                vec![registered, num(k as f64), ident_expr("$$e")],
+            )),
         }));
         let mut params = vec![Param::from(binding("$$e"))];
         let mut args = vec![env.last().map(|e| ident_expr(e)).unwrap_or_else(null)];
@@ -383,7 +511,10 @@ impl Rewriter<'_> {
             declare: false,
             function: Box::new(Function {
                 params,
-                body: Some(FunctionBody { span: DUMMY_SP, stmts }),
+                body: Some(FunctionBody {
+                    span: DUMMY_SP,
+                    stmts,
+                }),
                 ..dummy_function()
             }),
         })));
@@ -392,7 +523,12 @@ impl Rewriter<'_> {
 
     /// Lifts a class into a factory taking its superclass; members stay in the
     /// class body (they need `super`), their nested functions are lifted.
-    fn lift_class(&mut self, class: &mut Class, name: Option<&Ident>, binding_name: Option<&str>) -> Box<Expr> {
+    fn lift_class(
+        &mut self,
+        class: &mut Class,
+        name: Option<&Ident>,
+        binding_name: Option<&str>,
+    ) -> Box<Expr> {
         let mut extra = Vec::new();
         if let Some(mut sup) = class.super_class.take() {
             sup.visit_mut_with(self);
@@ -403,26 +539,48 @@ impl Rewriter<'_> {
         let k = self.lifted.table.len();
         let privates = self.private_names(class, k);
         self.privates.push(privates);
-        let self_slot = name.filter(|n| self.is_captured(&n.to_id()) && !self.home.contains_key(&n.to_id()));
-        let opened = self.open_scope(self_slot.map(|n| vec![Slot::Binding(n.to_id(), false)]).unwrap_or_default(), VarDeclKind::Const);
+        let self_slot =
+            name.filter(|n| self.is_captured(&n.to_id()) && !self.home.contains_key(&n.to_id()));
+        let opened = self.open_scope(
+            self_slot
+                .map(|n| vec![Slot::Binding(n.to_id(), false)])
+                .unwrap_or_default(),
+            VarDeclKind::Const,
+        );
         for member in class.body.iter_mut() {
             self.class_member(member);
         }
         self.close_scope(&opened);
         self.privates.pop();
-        let class_name = name.cloned().or_else(|| binding_name.filter(|n| is_identifier_name(n)).map(ident));
-        let value = Box::new(Expr::Class(ClassExpr { ident: class_name.clone(), class: Box::new(std::mem::take(class)) }));
+        let class_name = name
+            .cloned()
+            .or_else(|| binding_name.filter(|n| is_identifier_name(n)).map(ident));
+        let value = Box::new(Expr::Class(ClassExpr {
+            ident: class_name.clone(),
+            class: Box::new(std::mem::take(class)),
+        }));
         let binding = class_name.as_ref().map(|n| n.sym.to_string());
         let (pre, post) = match opened {
             // The class's own name, read by functions nested in its methods.
             Some((scope, decl)) => {
                 let n = binding.clone().expect("a captured class name exists");
-                let set = expr_stmt(assign(simple_target(member_expr(ident_expr(&scope), &n)), ident_expr(&n)));
+                let set = expr_stmt(assign(
+                    simple_target(member_expr(ident_expr(&scope), &n)),
+                    ident_expr(&n),
+                ));
                 (vec![decl], vec![set])
             }
             None => (vec![], vec![]),
         };
-        self.factory(Factory { env, value, binding_name: binding.as_deref(), register: "cls", extra, pre, post })
+        self.factory(Factory {
+            env,
+            value,
+            binding_name: binding.as_deref(),
+            register: "cls",
+            extra,
+            pre,
+            post,
+        })
     }
 
     fn private_names(&mut self, class: &Class, k: usize) -> HashMap<String, String> {
@@ -440,7 +598,13 @@ impl Rewriter<'_> {
             let symbol = format!("$$p{k}_{name}");
             self.lifted.decls.push(var_decl(
                 VarDeclKind::Const,
-                vec![(binding(&symbol), Some(lib_call("priv", vec![num(k as f64), str_lit(&format!("#{name}"))])))],
+                vec![(
+                    binding(&symbol),
+                    Some(lib_call(
+                        "priv",
+                        vec![num(k as f64), str_lit(&format!("#{name}"))],
+                    )),
+                )],
             ));
             map.insert(name, symbol);
         }
@@ -449,7 +613,13 @@ impl Rewriter<'_> {
 
     fn private_symbol(&self, name: &PrivateName) -> Box<Expr> {
         let n = name.name.to_string();
-        let symbol = self.privates.iter().rev().find_map(|m| m.get(&n)).cloned().unwrap_or_else(|| format!("$$p_unknown_{n}"));
+        let symbol = self
+            .privates
+            .iter()
+            .rev()
+            .find_map(|m| m.get(&n))
+            .cloned()
+            .unwrap_or_else(|| format!("$$p_unknown_{n}"));
         ident_expr(&symbol)
     }
 
@@ -464,7 +634,10 @@ impl Rewriter<'_> {
                         _ => None,
                     })
                     .collect();
-                let body = c.body.get_or_insert_with(|| FunctionBody { span: DUMMY_SP, stmts: vec![] });
+                let body = c.body.get_or_insert_with(|| FunctionBody {
+                    span: DUMMY_SP,
+                    stmts: vec![],
+                });
                 self.function_body(&mut params, &mut body.stmts, FnKind::Normal, None);
             }
             ClassMember::Method(m) => {
@@ -475,7 +648,10 @@ impl Rewriter<'_> {
                 self.method_function(&mut m.function);
                 *member = ClassMember::Method(ClassMethod {
                     span: m.span,
-                    key: PropName::Computed(ComputedPropName { span: DUMMY_SP, expr: self.private_symbol(&m.key) }),
+                    key: PropName::Computed(ComputedPropName {
+                        span: DUMMY_SP,
+                        expr: self.private_symbol(&m.key),
+                    }),
                     function: std::mem::replace(&mut m.function, Box::new(dummy_function())),
                     kind: m.kind,
                     is_static: m.is_static,
@@ -488,14 +664,23 @@ impl Rewriter<'_> {
             ClassMember::ClassProp(p) => {
                 p.key.visit_mut_with(self);
                 let name = static_key(&p.key);
-                p.value = p.value.take().map(|v| self.field_value(v, name.as_deref(), p.is_static));
+                p.value = p
+                    .value
+                    .take()
+                    .map(|v| self.field_value(v, name.as_deref(), p.is_static));
             }
             ClassMember::PrivateProp(p) => {
                 let name = format!("#{}", p.key.name);
-                let value = p.value.take().map(|v| self.field_value(v, Some(&name), p.is_static));
+                let value = p
+                    .value
+                    .take()
+                    .map(|v| self.field_value(v, Some(&name), p.is_static));
                 *member = ClassMember::ClassProp(ClassProp {
                     span: p.span,
-                    key: PropName::Computed(ComputedPropName { span: DUMMY_SP, expr: self.private_symbol(&p.key) }),
+                    key: PropName::Computed(ComputedPropName {
+                        span: DUMMY_SP,
+                        expr: self.private_symbol(&p.key),
+                    }),
                     value,
                     type_ann: None,
                     is_static: p.is_static,
@@ -515,8 +700,16 @@ impl Rewriter<'_> {
                 let body = std::mem::take(&mut b.body.stmts);
                 b.body.stmts = vec![Stmt::If(IfStmt {
                     span: DUMMY_SP,
-                    test: Box::new(Expr::Unary(UnaryExpr { span: DUMMY_SP, op: UnaryOp::Bang, arg: member_expr(ident_expr(LIB), "restoring") })),
-                    cons: Box::new(Stmt::Block(BlockStmt { span: DUMMY_SP, ctxt: SyntaxContext::empty(), stmts: body })),
+                    test: Box::new(Expr::Unary(UnaryExpr {
+                        span: DUMMY_SP,
+                        op: UnaryOp::Bang,
+                        arg: member_expr(ident_expr(LIB), "restoring"),
+                    })),
+                    cons: Box::new(Stmt::Block(BlockStmt {
+                        span: DUMMY_SP,
+                        ctxt: SyntaxContext::empty(),
+                        stmts: body,
+                    })),
                     alt: None,
                 })];
             }
@@ -526,31 +719,63 @@ impl Rewriter<'_> {
 
     fn method_function(&mut self, f: &mut Function) {
         let mut params: Vec<&mut Pat> = f.params.iter_mut().map(|p| &mut p.pat).collect();
-        let body = f.body.get_or_insert_with(|| FunctionBody { span: DUMMY_SP, stmts: vec![] });
+        let body = f.body.get_or_insert_with(|| FunctionBody {
+            span: DUMMY_SP,
+            stmts: vec![],
+        });
         self.function_body(&mut params, &mut body.stmts, FnKind::Normal, None);
     }
 
     /// A field initializer runs like a method body (its own `this`); arrows in
     /// it that read `this` get a scope object made per instance.
-    fn field_value(&mut self, mut value: Box<Expr>, name: Option<&str>, is_static: bool) -> Box<Expr> {
+    fn field_value(
+        &mut self,
+        mut value: Box<Expr>,
+        name: Option<&str>,
+        is_static: bool,
+    ) -> Box<Expr> {
         let (uses_this, _) = arrows_use_expr(&value);
-        let opened = if uses_this { self.open_scope(vec![Slot::This], VarDeclKind::Const) } else { None };
-        self.fns.push(FnCtx { kind: FnKind::Normal, this_home: opened.as_ref().map(|(n, _)| n.clone()), arguments_home: None });
+        let opened = if uses_this {
+            self.open_scope(vec![Slot::This], VarDeclKind::Const)
+        } else {
+            None
+        };
+        self.fns.push(FnCtx {
+            kind: FnKind::Normal,
+            this_home: opened.as_ref().map(|(n, _)| n.clone()),
+            arguments_home: None,
+        });
         self.named_value(&mut value, name);
         self.fns.pop();
         self.close_scope(&opened);
         if let Some((scope, Stmt::Decl(Decl::Var(decl)))) = opened {
             // `((scope) => value)({ "^": ..., this: this })`
-            let init = decl.decls.into_iter().next().and_then(|d| d.init).expect("scope object");
+            let init = decl
+                .decls
+                .into_iter()
+                .next()
+                .and_then(|d| d.init)
+                .expect("scope object");
             let arrow = Box::new(Expr::Arrow(ArrowExpr {
                 params: vec![binding(&scope)],
                 body: Box::new(ArrowFunctionBody::Expr(value)),
                 ..dummy_arrow()
             }));
-            value = call(Box::new(Expr::Paren(ParenExpr { span: DUMMY_SP, expr: arrow })), vec![init]);
+            value = call(
+                Box::new(Expr::Paren(ParenExpr {
+                    span: DUMMY_SP,
+                    expr: arrow,
+                })),
+                vec![init],
+            );
         }
         if is_static {
-            value = Box::new(Expr::Cond(CondExpr { span: DUMMY_SP, test: member_expr(ident_expr(LIB), "restoring"), cons: undefined(), alt: value }));
+            value = Box::new(Expr::Cond(CondExpr {
+                span: DUMMY_SP,
+                test: member_expr(ident_expr(LIB), "restoring"),
+                cons: undefined(),
+                alt: value,
+            }));
         }
         value
     }
@@ -562,7 +787,9 @@ impl Rewriter<'_> {
             Expr::Fn(f) if f.ident.is_none() && !uses_super(&*f.function) => {
                 *value = self.lift_function(&mut f.function, None, false, name, false)
             }
-            Expr::Class(c) if c.ident.is_none() => *value = self.lift_class(&mut c.class, None, name),
+            Expr::Class(c) if c.ident.is_none() => {
+                *value = self.lift_class(&mut c.class, None, name)
+            }
             _ => value.visit_mut_with(self),
         }
     }
@@ -576,7 +803,9 @@ impl Rewriter<'_> {
             f.visit_mut_children_with(self);
             return None;
         }
-        let Some(VarDeclOrExpr::VarDecl(v)) = f.init.take() else { unreachable!() };
+        let Some(VarDeclOrExpr::VarDecl(v)) = f.init.take() else {
+            unreachable!()
+        };
         let lexical = v.kind != VarDeclKind::Var;
         let mut names = Vec::new();
         for d in &v.decls {
@@ -584,7 +813,11 @@ impl Rewriter<'_> {
         }
         // `{ let $$sN = {...}; let <plain>; for (<assignments>; test; $$sN = {...$$sN}, update) body }`:
         // a fresh copy of the scope object per iteration, as per-iteration bindings.
-        let opened = if lexical { self.open_scope(self.captured_slots(names, false), VarDeclKind::Let) } else { None };
+        let opened = if lexical {
+            self.open_scope(self.captured_slots(names, false), VarDeclKind::Let)
+        } else {
+            None
+        };
         let mut prelude: Vec<Stmt> = opened.iter().map(|(_, d)| d.clone()).collect();
         let mut assigns = Vec::new();
         for stmt in self.split_var_decl(*v) {
@@ -602,7 +835,10 @@ impl Rewriter<'_> {
                 simple_target(ident_expr(scope)),
                 Box::new(Expr::Object(ObjectLit {
                     span: DUMMY_SP,
-                    props: vec![PropOrSpread::Spread(SpreadElement { dot3_token: DUMMY_SP, expr: ident_expr(scope) })],
+                    props: vec![PropOrSpread::Spread(SpreadElement {
+                        dot3_token: DUMMY_SP,
+                        expr: ident_expr(scope),
+                    })],
                 })),
             );
             f.update = Some(match f.update.take() {
@@ -611,7 +847,11 @@ impl Rewriter<'_> {
             });
         }
         self.close_scope(&opened);
-        Some(Stmt::Block(BlockStmt { span: DUMMY_SP, ctxt: SyntaxContext::empty(), stmts: prelude }))
+        Some(Stmt::Block(BlockStmt {
+            span: DUMMY_SP,
+            ctxt: SyntaxContext::empty(),
+            stmts: prelude,
+        }))
     }
 
     /// `for (const x of xs) body`: the head binding stays, and is copied into a
@@ -646,7 +886,11 @@ impl Rewriter<'_> {
         self.close_scope(&opened);
         if let Some((_, decl)) = opened {
             let inner = std::mem::replace(&mut **body, Stmt::Empty(EmptyStmt { span: DUMMY_SP }));
-            **body = Stmt::Block(BlockStmt { span: DUMMY_SP, ctxt: SyntaxContext::empty(), stmts: vec![decl, inner] });
+            **body = Stmt::Block(BlockStmt {
+                span: DUMMY_SP,
+                ctxt: SyntaxContext::empty(),
+                stmts: vec![decl, inner],
+            });
         }
     }
 }
@@ -671,7 +915,13 @@ impl VisitMut for Rewriter<'_> {
             Expr::Arrow(a) if !uses_super(a) => *e = *self.lift_arrow(a, None),
             Expr::Fn(f) if !uses_super(&*f.function) => {
                 let name = f.ident.clone();
-                *e = *self.lift_function(&mut f.function, name.as_ref(), true, name.as_ref().map(|n| &*n.sym), false)
+                *e = *self.lift_function(
+                    &mut f.function,
+                    name.as_ref(),
+                    true,
+                    name.as_ref().map(|n| &*n.sym),
+                    false,
+                )
             }
             Expr::Class(c) => {
                 let name = c.ident.clone();
@@ -691,7 +941,10 @@ impl VisitMut for Rewriter<'_> {
         match &mut m.prop {
             MemberProp::PrivateName(p) => {
                 let sym = self.private_symbol(p);
-                m.prop = MemberProp::Computed(ComputedPropName { span: DUMMY_SP, expr: sym });
+                m.prop = MemberProp::Computed(ComputedPropName {
+                    span: DUMMY_SP,
+                    expr: sym,
+                });
             }
             prop => prop.visit_mut_with(self),
         }
@@ -714,7 +967,9 @@ impl VisitMut for Rewriter<'_> {
     fn visit_mut_assign_expr(&mut self, a: &mut AssignExpr) {
         a.left.visit_mut_with(self);
         let name = match &a.left {
-            AssignTarget::Simple(SimpleAssignTarget::Ident(b)) if a.op == AssignOp::Assign => Some(b.id.sym.to_string()),
+            AssignTarget::Simple(SimpleAssignTarget::Ident(b)) if a.op == AssignOp::Assign => {
+                Some(b.id.sym.to_string())
+            }
             _ => None,
         };
         self.named_value(&mut a.right, name.as_deref());
@@ -764,7 +1019,11 @@ impl VisitMut for Rewriter<'_> {
                     let value = match a.value.take() {
                         Some(mut def) => {
                             self.named_value(&mut def, Some(&a.key.id.sym));
-                            Box::new(Pat::Assign(AssignPat { span: DUMMY_SP, left: Box::new(Pat::Expr(m)), right: def }))
+                            Box::new(Pat::Assign(AssignPat {
+                                span: DUMMY_SP,
+                                left: Box::new(Pat::Expr(m)),
+                                right: def,
+                            }))
                         }
                         None => Box::new(Pat::Expr(m)),
                     };
@@ -775,7 +1034,7 @@ impl VisitMut for Rewriter<'_> {
             if let Some(def) = &mut a.value {
                 let was = self.declaring;
                 self.declaring = false;
-                self.named_value(def, Some(&a.key.id.sym.to_string()));
+                self.named_value(def, Some(a.key.id.sym.as_ref()));
                 self.declaring = was;
             }
             return;
@@ -787,10 +1046,16 @@ impl VisitMut for Rewriter<'_> {
         match p {
             Prop::Shorthand(id) => {
                 if let Some(m) = self.home_of(id) {
-                    *p = Prop::KeyValue(KeyValueProp { key: PropName::Ident(IdentName::new(id.sym.clone(), DUMMY_SP)), value: m });
+                    *p = Prop::KeyValue(KeyValueProp {
+                        key: PropName::Ident(IdentName::new(id.sym.clone(), DUMMY_SP)),
+                        value: m,
+                    });
                 } else if &*id.sym == "arguments" {
                     if let Some(m) = self.lexical("arguments") {
-                        *p = Prop::KeyValue(KeyValueProp { key: PropName::Ident(IdentName::new(id.sym.clone(), DUMMY_SP)), value: m });
+                        *p = Prop::KeyValue(KeyValueProp {
+                            key: PropName::Ident(IdentName::new(id.sym.clone(), DUMMY_SP)),
+                            value: m,
+                        });
                     }
                 }
             }
@@ -802,7 +1067,10 @@ impl VisitMut for Rewriter<'_> {
             Prop::Method(m) => match static_key(&m.key) {
                 Some(key) if !uses_super(&*m.function) => {
                     let value = self.lift_function(&mut m.function, None, false, Some(&key), true);
-                    *p = Prop::KeyValue(KeyValueProp { key: m.key.clone(), value });
+                    *p = Prop::KeyValue(KeyValueProp {
+                        key: m.key.clone(),
+                        value,
+                    });
                 }
                 _ => {
                     m.key.visit_mut_with(self);
@@ -828,13 +1096,20 @@ impl VisitMut for Rewriter<'_> {
 
     fn visit_mut_arrow_expr(&mut self, a: &mut ArrowExpr) {
         // Arrows reached here are not lifted (they use `super`).
-        let mut stmts = match std::mem::replace(&mut *a.body, ArrowFunctionBody::Expr(undefined())) {
+        let mut stmts = match std::mem::replace(&mut *a.body, ArrowFunctionBody::Expr(undefined()))
+        {
             ArrowFunctionBody::FunctionBody(b) => b.stmts,
-            ArrowFunctionBody::Expr(e) => vec![Stmt::Return(ReturnStmt { span: DUMMY_SP, arg: Some(e) })],
+            ArrowFunctionBody::Expr(e) => vec![Stmt::Return(ReturnStmt {
+                span: DUMMY_SP,
+                arg: Some(e),
+            })],
         };
         let mut params: Vec<&mut Pat> = a.params.iter_mut().collect();
         self.function_body(&mut params, &mut stmts, FnKind::Arrow, None);
-        *a.body = ArrowFunctionBody::FunctionBody(FunctionBody { span: DUMMY_SP, stmts });
+        *a.body = ArrowFunctionBody::FunctionBody(FunctionBody {
+            span: DUMMY_SP,
+            stmts,
+        });
     }
 
     fn visit_mut_block_stmt(&mut self, b: &mut BlockStmt) {
@@ -892,14 +1167,22 @@ impl VisitMut for Rewriter<'_> {
         match s {
             Stmt::For(f) => {
                 if let Some(Stmt::Block(mut wrapper)) = self.for_stmt(f) {
-                    wrapper.stmts.push(std::mem::replace(s, Stmt::Empty(EmptyStmt { span: DUMMY_SP })));
+                    wrapper.stmts.push(std::mem::replace(
+                        s,
+                        Stmt::Empty(EmptyStmt { span: DUMMY_SP }),
+                    ));
                     *s = Stmt::Block(wrapper);
                 }
             }
             Stmt::Labeled(l) if matches!(&*l.body, Stmt::For(_)) => {
-                let Stmt::For(f) = &mut *l.body else { unreachable!() };
+                let Stmt::For(f) = &mut *l.body else {
+                    unreachable!()
+                };
                 if let Some(Stmt::Block(mut wrapper)) = self.for_stmt(f) {
-                    wrapper.stmts.push(std::mem::replace(s, Stmt::Empty(EmptyStmt { span: DUMMY_SP })));
+                    wrapper.stmts.push(std::mem::replace(
+                        s,
+                        Stmt::Empty(EmptyStmt { span: DUMMY_SP }),
+                    ));
                     *s = Stmt::Block(wrapper);
                 }
             }
@@ -913,9 +1196,17 @@ impl VisitMut for Rewriter<'_> {
             }
             Stmt::Decl(Decl::Var(v)) if self.has_captured(v) => {
                 // Only `var` reaches here (let/const sit in statement lists).
-                let Stmt::Decl(Decl::Var(v)) = std::mem::replace(s, Stmt::Empty(EmptyStmt { span: DUMMY_SP })) else { unreachable!() };
+                let Stmt::Decl(Decl::Var(v)) =
+                    std::mem::replace(s, Stmt::Empty(EmptyStmt { span: DUMMY_SP }))
+                else {
+                    unreachable!()
+                };
                 let stmts = self.split_var_decl(*v);
-                *s = Stmt::Block(BlockStmt { span: DUMMY_SP, ctxt: SyntaxContext::empty(), stmts });
+                *s = Stmt::Block(BlockStmt {
+                    span: DUMMY_SP,
+                    ctxt: SyntaxContext::empty(),
+                    stmts,
+                });
             }
             _ => s.visit_mut_children_with(self),
         }
@@ -944,14 +1235,44 @@ impl Rewriter<'_> {
             return;
         }
         let env = self.chain.clone();
-        let holder = Box::new(Expr::Object(ObjectLit { span: DUMMY_SP, props: accessors }));
-        let created = self.factory(Factory { env, value: holder, binding_name: None, register: "acc", extra: vec![], pre: vec![], post: vec![] });
+        let holder = Box::new(Expr::Object(ObjectLit {
+            span: DUMMY_SP,
+            props: accessors,
+        }));
+        let created = self.factory(Factory {
+            env,
+            value: holder,
+            binding_name: None,
+            register: "acc",
+            extra: vec![],
+            pre: vec![],
+            post: vec![],
+        });
         // `$$fK(env)` made the holder; here the literal itself is registered with site K.
-        let Expr::Call(CallExpr { callee: Callee::Expr(callee), args, .. }) = *created else { unreachable!() };
-        let Expr::Ident(factory) = *callee else { unreachable!() };
+        let Expr::Call(CallExpr {
+            callee: Callee::Expr(callee),
+            args,
+            ..
+        }) = *created
+        else {
+            unreachable!()
+        };
+        let Expr::Ident(factory) = *callee else {
+            unreachable!()
+        };
         let site: usize = factory.sym[3..].parse().expect("factory names are $$fK");
-        let literal = Box::new(std::mem::replace(e, Expr::Invalid(Invalid { span: DUMMY_SP })));
-        *e = *lib_call("acc", vec![literal, num(site as f64), args.into_iter().next().expect("env").expr]);
+        let literal = Box::new(std::mem::replace(
+            e,
+            Expr::Invalid(Invalid { span: DUMMY_SP }),
+        ));
+        *e = *lib_call(
+            "acc",
+            vec![
+                literal,
+                num(site as f64),
+                args.into_iter().next().expect("env").expr,
+            ],
+        );
     }
 
     /// Inside an arrow: the scope-object member holding the enclosing
@@ -961,7 +1282,11 @@ impl Rewriter<'_> {
             return None;
         }
         let owner = self.fns.iter().rev().find(|f| f.kind == FnKind::Normal)?;
-        let home = if what == "this" { &owner.this_home } else { &owner.arguments_home };
+        let home = if what == "this" {
+            &owner.this_home
+        } else {
+            &owner.arguments_home
+        };
         home.as_ref().map(|h| member_expr(ident_expr(h), what))
     }
 }
@@ -993,12 +1318,18 @@ fn seq(exprs: Vec<Box<Expr>>) -> Box<Expr> {
     if exprs.len() == 1 {
         return exprs.into_iter().next().expect("one");
     }
-    Box::new(Expr::Seq(SeqExpr { span: DUMMY_SP, exprs }))
+    Box::new(Expr::Seq(SeqExpr {
+        span: DUMMY_SP,
+        exprs,
+    }))
 }
 
 fn paren_if_object(e: Box<Expr>) -> Box<ArrowBodyExpr> {
     match *e {
-        Expr::Object(_) => Box::new(Expr::Paren(ParenExpr { span: DUMMY_SP, expr: e })),
+        Expr::Object(_) => Box::new(Expr::Paren(ParenExpr {
+            span: DUMMY_SP,
+            expr: e,
+        })),
         _ => e,
     }
 }
@@ -1019,11 +1350,54 @@ fn is_directive(s: &Stmt) -> bool {
 fn is_reserved(name: &str) -> bool {
     matches!(
         name,
-        "break" | "case" | "catch" | "class" | "const" | "continue" | "debugger" | "default" | "delete" | "do"
-            | "else" | "enum" | "export" | "extends" | "false" | "finally" | "for" | "function" | "if" | "import"
-            | "in" | "instanceof" | "new" | "null" | "return" | "super" | "switch" | "this" | "throw" | "true"
-            | "try" | "typeof" | "var" | "void" | "while" | "with" | "yield" | "let" | "static" | "implements"
-            | "interface" | "package" | "private" | "protected" | "public" | "await" | "arguments" | "eval"
+        "break"
+            | "case"
+            | "catch"
+            | "class"
+            | "const"
+            | "continue"
+            | "debugger"
+            | "default"
+            | "delete"
+            | "do"
+            | "else"
+            | "enum"
+            | "export"
+            | "extends"
+            | "false"
+            | "finally"
+            | "for"
+            | "function"
+            | "if"
+            | "import"
+            | "in"
+            | "instanceof"
+            | "new"
+            | "null"
+            | "return"
+            | "super"
+            | "switch"
+            | "this"
+            | "throw"
+            | "true"
+            | "try"
+            | "typeof"
+            | "var"
+            | "void"
+            | "while"
+            | "with"
+            | "yield"
+            | "let"
+            | "static"
+            | "implements"
+            | "interface"
+            | "package"
+            | "private"
+            | "protected"
+            | "public"
+            | "await"
+            | "arguments"
+            | "eval"
     )
 }
 

@@ -38,11 +38,20 @@ impl VisitMut for Desugar {
             return;
         }
         a.is_async = false;
-        let stmts = match std::mem::replace(&mut *a.body, ArrowFunctionBody::Expr(ident_expr("undefined"))) {
+        let stmts = match std::mem::replace(
+            &mut *a.body,
+            ArrowFunctionBody::Expr(ident_expr("undefined")),
+        ) {
             ArrowFunctionBody::FunctionBody(b) => b.stmts,
-            ArrowFunctionBody::Expr(e) => vec![Stmt::Return(ReturnStmt { span: DUMMY_SP, arg: Some(e) })],
+            ArrowFunctionBody::Expr(e) => vec![Stmt::Return(ReturnStmt {
+                span: DUMMY_SP,
+                arg: Some(e),
+            })],
         };
-        *a.body = ArrowFunctionBody::FunctionBody(FunctionBody { span: DUMMY_SP, stmts: drive(stmts, false) });
+        *a.body = ArrowFunctionBody::FunctionBody(FunctionBody {
+            span: DUMMY_SP,
+            stmts: drive(stmts, false),
+        });
     }
 }
 
@@ -58,7 +67,10 @@ fn drive(mut stmts: Vec<Stmt>, own_arguments: bool) -> Vec<Stmt> {
             decorators: vec![],
             span: DUMMY_SP,
             ctxt: SyntaxContext::empty(),
-            body: Some(FunctionBody { span: DUMMY_SP, stmts }),
+            body: Some(FunctionBody {
+                span: DUMMY_SP,
+                stmts,
+            }),
             is_generator: true,
             is_async: false,
             type_params: None,
@@ -67,11 +79,17 @@ fn drive(mut stmts: Vec<Stmt>, own_arguments: bool) -> Vec<Stmt> {
     }));
     let this = Box::new(Expr::This(ThisExpr { span: DUMMY_SP }));
     let started = if own_arguments {
-        crate::ast::call(member_expr(generator, "apply"), vec![this, ident_expr("arguments")])
+        crate::ast::call(
+            member_expr(generator, "apply"),
+            vec![this, ident_expr("arguments")],
+        )
     } else {
         crate::ast::call(member_expr(generator, "call"), vec![this])
     };
-    vec![Stmt::Return(ReturnStmt { span: DUMMY_SP, arg: Some(lib_call("async", vec![started])) })]
+    vec![Stmt::Return(ReturnStmt {
+        span: DUMMY_SP,
+        arg: Some(lib_call("async", vec![started])),
+    })]
 }
 
 /// Turns this function's own `await`s into `yield`s (nested functions keep theirs).
@@ -82,7 +100,11 @@ impl VisitMut for AwaitToYield {
         e.visit_mut_children_with(self);
         if let Expr::Await(a) = e {
             let arg = std::mem::replace(&mut a.arg, ident_expr("undefined"));
-            *e = Expr::Yield(YieldExpr { span: a.span, arg: Some(arg), delegate: false });
+            *e = Expr::Yield(YieldExpr {
+                span: a.span,
+                arg: Some(arg),
+                delegate: false,
+            });
         }
     }
     fn visit_mut_function(&mut self, _: &mut Function) {}

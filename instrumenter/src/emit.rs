@@ -19,7 +19,10 @@ pub fn program(cm: &Lrc<SourceMap>, script: Script, lifted: Lifted, strict: bool
             decorators: vec![],
             span: DUMMY_SP,
             ctxt: Default::default(),
-            body: Some(FunctionBody { span: DUMMY_SP, stmts: script.body }),
+            body: Some(FunctionBody {
+                span: DUMMY_SP,
+                stmts: script.body,
+            }),
             is_generator: false,
             is_async: false,
             type_params: None,
@@ -28,7 +31,15 @@ pub fn program(cm: &Lrc<SourceMap>, script: Script, lifted: Lifted, strict: bool
     }));
     let mut body = lifted.decls;
     body.push(main);
-    let code = to_code_default(cm.clone(), None, &Script { span: DUMMY_SP, body, shebang: None });
+    let code = to_code_default(
+        cm.clone(),
+        None,
+        &Script {
+            span: DUMMY_SP,
+            body,
+            shebang: None,
+        },
+    );
     let directive = if strict { "\"use strict\";\n" } else { "" };
     format!(
         "(function ($things) {{\n{directive}{code}$things.load($$main, [{}]);\n}})(globalThis.__things);\n",

@@ -6,6 +6,9 @@
 //!
 //! See docs/capturable-form.md for the contract with the runtime library.
 
+// SWC's AST keeps expressions as `Vec<Box<Expr>>`; the builders follow it.
+#![allow(clippy::vec_box)]
+
 mod analyze;
 mod ast;
 mod closures;

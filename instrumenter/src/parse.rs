@@ -63,7 +63,9 @@ pub fn parse(source: &str, filename: &str) -> Result<Parsed, SyntaxError> {
         let top_level = Mark::new();
         let mut program = Program::Script(script);
         resolver(unresolved, top_level, false).process(&mut program);
-        let Program::Script(script) = program else { unreachable!() };
+        let Program::Script(script) = program else {
+            unreachable!()
+        };
         Ok(Parsed { cm, script, strict })
     }
 }

@@ -155,14 +155,18 @@
       const details = lib.promiseState(v);
       if (details !== undefined) return details;
     }
-    if (NativePromise && v !== NativePromise.prototype &&
-        (isInstanceof(v, NativePromise) || objectToString(v) === "[object Promise]")) {
-      return { state: "pending" }; // a native promise's state is not observable
+    // The engine's own promises (e.g. from async functions) cannot be introspected.
+    if (NativePromise && v !== NativePromise.prototype && isInstanceof(v, NativePromise)) {
+      return { state: "pending" };
     }
     return undefined;
   }
 
-  const isHiddenKey = (key) => lib.hiddenKeys instanceof Set && lib.hiddenKeys.has(key);
+  // Host-internal properties (lib.hiddenKeys, read on each call) are never shown.
+  const isHiddenKey = (key) => {
+    const hidden = lib.hiddenKeys;
+    return hidden != null && typeof hidden.has === "function" && hidden.has(key);
+  };
   const isProxy = (v) => typeof lib.isProxy === "function" && !!lib.isProxy(v);
 
   // ---------------------------------------------------------------------------

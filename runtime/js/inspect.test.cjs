@@ -540,6 +540,68 @@ addInspect("top multiline string", "a\n".repeat(60), undefined);
 addInspect("legacy args", { a: { b: { c: { d: 1 } } } }, true);
 addInspect("custom inspect with options", { [Symbol.for("nodejs.util.inspect.custom")](d, o, i) { return i({ nested: [1, 2] }, o); } }, {});
 
+// ---- seeded random structures (layout fuzzing) -------------------------------------------
+{
+  let seed = 12345;
+  const rand = () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+  const pick = (list) => list[Math.floor(rand() * list.length)];
+  const words = ["a", "bb", "key", "longer_key", "with space", "it's", "x-y", "中文", "😀", "line\nbreak"];
+  class Alpha {}
+  class Beta { constructor() { this.b = 1; } }
+  class Gamma extends Beta { get [Symbol.toStringTag]() { return "G"; } }
+  const leaf = () => pick([
+    () => Math.floor(rand() * 1000) - 500,
+    () => rand() * 100,
+    () => pick(words).repeat(1 + Math.floor(rand() * 12)),
+    () => null,
+    () => undefined,
+    () => true,
+    () => BigInt(Math.floor(rand() * 1e6)),
+    () => Symbol(pick(words)),
+    () => new Date(Math.floor(rand() * 1e12)),
+    () => /re+/gi,
+  ])();
+  const gen = (depth) => {
+    if (depth > 4 || rand() < 0.35) return leaf();
+    const n = Math.floor(rand() * (rand() < 0.2 ? 40 : 8));
+    switch (Math.floor(rand() * 6)) {
+      case 0: {
+        const obj = rand() < 0.3 ? new (pick([Alpha, Beta, Gamma]))() : {};
+        for (let i = 0; i < n; i++) obj[pick(words) + i] = gen(depth + 1);
+        if (rand() < 0.15) obj.self = obj;
+        return obj;
+      }
+      case 1: case 2: {
+        const arr = [];
+        for (let i = 0; i < n; i++) arr.push(gen(depth + 1));
+        if (rand() < 0.1) arr[n + 3] = 1;
+        return arr;
+      }
+      case 3: {
+        const map = new Map();
+        for (let i = 0; i < n; i++) map.set(gen(depth + 2), gen(depth + 1));
+        return map;
+      }
+      case 4: return pick([() => new Uint8Array(n * 3), () => Object.assign(Object.create(null), { n })])();
+      default: {
+        const set = new Set();
+        for (let i = 0; i < n; i++) set.add(gen(depth + 1));
+        return set;
+      }
+    }
+  };
+  const optionSets = [{}, { depth: 4 }, { breakLength: 120 }, { compact: 1 }, { depth: Infinity },
+    { sorted: true }, { compact: false }, { breakLength: 40 }, { compact: true }, { maxArrayLength: 3 }];
+  for (let i = 0; i < 300; i++) {
+    const value = gen(0);
+    if (i % 3 === 0) add(`fuzz #${i}`, value);
+    else addInspect(`fuzz #${i}`, value, optionSets[i % optionSets.length]);
+  }
+}
+
 // ---- run ---------------------------------------------------------------------------------
 let passed = 0;
 let failed = 0;

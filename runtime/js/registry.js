@@ -49,6 +49,24 @@
     return obj;
   };
 
+  // Bound functions are native; remember what they bind so a snapshot can
+  // bind again.
+  const nativeBind = Function.prototype.bind;
+  lib.boundMeta = new WeakMap();
+  lib.bind = (target, thisArg, args) => {
+    const bound = Reflect.apply(nativeBind, target, [thisArg, ...args]);
+    lib.boundMeta.set(bound, { target, thisArg, args });
+    return bound;
+  };
+  Object.defineProperty(Function.prototype, "bind", {
+    value: {
+      bind(thisArg, ...args) {
+        return lib.bind(this, thisArg, args);
+      },
+    }.bind,
+    writable: true, enumerable: false, configurable: true,
+  });
+
   lib.priv = (site, name) => {
     const sym = Symbol(name);
     lib.privateNames.set(sym, `${site}:${name}`);

@@ -65,6 +65,8 @@
       for (const key of Reflect.ownKeys(obj)) {
         const d = Reflect.getOwnPropertyDescriptor(obj, key);
         keys.set(key, d);
+        // The runtime library's own state is not a built-in the program sees.
+        if (obj === globalThis && key === "__things") continue;
         const name = typeof key === "symbol" ? `[${builtinPath.get(key) || String(key)}]` : `.${key}`;
         if ("value" in d) visit(d.value, base + name);
         else {
@@ -177,6 +179,8 @@
     };
 
     const node = (v, id) => {
+      const path = builtinPath.get(v);
+      if (path !== undefined) return { t: "builtin", path };
       if (typeof v === "symbol") {
         const priv = lib.privateNames.get(v);
         if (priv !== undefined) return { t: "priv", name: priv };
@@ -184,8 +188,6 @@
         if (key !== undefined) return { t: "symfor", key };
         return { t: "sym", desc: v.description };
       }
-      const path = builtinPath.get(v);
-      if (path !== undefined) return { t: "builtin", path };
       const proto = encode(Object.getPrototypeOf(v), id, "<proto>");
       const base = { proto, ext: Object.isExtensible(v) };
       if (typeof v === "function") {
@@ -197,6 +199,8 @@
           }
           return { ...base, t: "fn", site, env: encode(env, id, "<scope>"), props: props(v, id) };
         }
+        const bound = lib.boundMeta.get(v);
+        if (bound) return { ...base, t: "bound", target: encode(bound.target, id, "<target>"), thisArg: encode(bound.thisArg, id, "<this>"), args: encode(bound.args, id, "<args>"), props: props(v, id) };
         const libMeta = lib.libFnMeta.get(v);
         if (libMeta) return { ...base, t: "libfn", kind: libMeta.kind, state: encode(libMeta.state, id, "<state>"), props: props(v, id) };
         fail(`${describe(v)} (a native or non-capturable function)`, id);
@@ -246,7 +250,8 @@
       while ((p = Object.getPrototypeOf(p)) !== null) {
         if (p === generatorProto) fail("a suspended generator or async function (not capturable yet)", id);
       }
-      if (tag !== "Object") fail(describe(v), id);
+      // The library's promises keep their state in a hidden own property.
+      if (tag !== "Object" && !lib.promiseState(v)) fail(describe(v), id);
       return { ...base, t: "obj", props: props(v, id) };
     };
 
@@ -331,6 +336,15 @@
     const make = (id) => {
       if (made[id]) return values[id];
       const n = snap.nodes[id];
+      if (n.t === "obj") {
+        // A scope object's parent link is needed before any factory runs
+        // (factories read the chain when they create a function). Bound before its parent link is decoded, so a cycle through "^" ends.
+        values[id] = {};
+        made[id] = true;
+        const parent = n.props.find((p) => p[0] === "^" && p.length === 3);
+        if (parent) values[id]["^"] = decode(parent[2]);
+        return values[id];
+      }
       const v = create(n);
       values[id] = v;
       made[id] = true;
@@ -379,6 +393,7 @@
           return fn;
         }
         case "libfn": return lib.libFn(n.kind, decode(n.state));
+        case "bound": return lib.bind(decode(n.target), decode(n.thisArg), decode(n.args));
         case "arr": return [];
         case "obj": return {};
         case "args": return (function () { return arguments; })();
@@ -417,14 +432,17 @@
         }
         try {
           Object.defineProperty(o, key, desc);
-        } catch {
+        } catch (err) {
           // A non-configurable property the re-created object already has
-          // (a class's prototype, an array's length): assign instead.
-          if ("value" in desc) o[key] = desc.value;
+          // with the same value (a class's prototype) is fine as it is.
+          if (!("value" in desc) || o[key] !== desc.value) throw err;
         }
       }
     };
 
+    // Functions and classes first: a class's prototype object must be the one
+    // its re-created class has, before anything else reaches it as a plain object.
+    for (let id = 0; id < snap.nodes.length; id++) if (snap.nodes[id].t === "fn") make(id);
     for (let id = 0; id < snap.nodes.length; id++) make(id);
     // Phase 2: contents, prototypes, extensibility.
     for (let id = 0; id < snap.nodes.length; id++) {

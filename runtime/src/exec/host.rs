@@ -27,6 +27,8 @@ pub struct HostOptions {
     pub snapshot_after: Option<Duration>,
     /// Take a snapshot at exactly this yield-point hit (deterministic; for tests).
     pub snapshot_at_yield: Option<u64>,
+    /// Take a snapshot before this event-loop turn (deterministic; for tests).
+    pub snapshot_at_turn: Option<u64>,
     /// Seed for Math.random on a fresh start.
     pub seed: u32,
     /// The script is the program as written (native promises, no capture).
@@ -38,6 +40,8 @@ pub struct HostOutcome {
     pub exit_code: i32,
     /// Set when the program stopped to be captured.
     pub snapshot: Option<String>,
+    /// Event-loop turns the program ran after its main script.
+    pub turns: u64,
 }
 
 /// Runs the program to completion (or to its snapshot) on a thread whose
@@ -81,6 +85,7 @@ fn drive(opts: HostOptions) -> anyhow::Result<HostOutcome> {
         });
     }
     let deadline = opts.snapshot_after.map(|d| Instant::now() + d);
+    let mut turns: u64 = 0;
 
     run(&mut rt, opts.filename.clone(), opts.script)?;
     run(&mut rt, "things:start", entry.to_string())?;
@@ -92,17 +97,34 @@ fn drive(opts: HostOptions) -> anyhow::Result<HostOutcome> {
             (host.exit_code, host.snapshot.take(), host.wait_ms)
         };
         if let Some(code) = exit {
-            return Ok(HostOutcome { exit_code: code, snapshot: None });
+            return Ok(HostOutcome {
+                exit_code: code,
+                snapshot: None,
+                turns,
+            });
         }
         if snapshot.is_some() {
-            return Ok(HostOutcome { exit_code: 0, snapshot });
+            return Ok(HostOutcome {
+                exit_code: 0,
+                snapshot,
+                turns,
+            });
         }
         if control.pending() == Request::Snapshot {
             run(&mut rt, "things:snapshot", "__things.snapshotIdle()".into())?;
             continue;
         }
         if wait < 0.0 {
-            return Ok(HostOutcome { exit_code: 0, snapshot: None });
+            return Ok(HostOutcome {
+                exit_code: 0,
+                snapshot: None,
+                turns,
+            });
+        }
+        turns += 1;
+        if opts.snapshot_at_turn == Some(turns) {
+            control.request(Request::Snapshot);
+            continue;
         }
         let mut until = Instant::now() + Duration::from_secs_f64(wait / 1000.0);
         if let Some(d) = deadline {
@@ -122,7 +144,12 @@ fn run(rt: &mut JsRuntime, name: impl Into<String>, code: String) -> anyhow::Res
     match rt.execute_script(name.into(), code) {
         Ok(_) => Ok(()),
         Err(err) => {
-            let ended = rt.op_state().borrow().borrow::<HostState>().exit_code.is_some();
+            let ended = rt
+                .op_state()
+                .borrow()
+                .borrow::<HostState>()
+                .exit_code
+                .is_some();
             if ended {
                 Ok(())
             } else {

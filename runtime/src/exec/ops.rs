@@ -82,7 +82,10 @@ pub fn op_things_config(state: &mut OpState) -> String {
 
 #[op2(fast)]
 pub fn op_things_exit(state: &mut OpState, code: i32) {
-    state.borrow_mut::<HostState>().exit_code.get_or_insert(code);
+    state
+        .borrow_mut::<HostState>()
+        .exit_code
+        .get_or_insert(code);
 }
 
 deno_core::extension!(

