@@ -21,9 +21,10 @@ pub struct SnapshotArgs {
     /// (deterministic; for tests).
     #[arg(long, value_name = "N", requires = "output", hide = true)]
     snapshot_at_turn: Option<u64>,
-    /// Print the number of event-loop turns on stderr at exit (for tests).
+    /// Print the numbers of event-loop turns and yield points on stderr at
+    /// exit (for tests).
     #[arg(long, hide = true)]
-    count_turns: bool,
+    report_counts: bool,
     /// Where to write the snapshot.
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
@@ -108,8 +109,9 @@ fn execute(
         seed: snap.seed,
         raw,
     })?;
-    if snap.count_turns {
+    if snap.report_counts {
         eprintln!("things-js: turns: {}", outcome.turns);
+        eprintln!("things-js: yields: {}", outcome.yield_hits);
     }
     let asked = snap.snapshot_after.is_some()
         || snap.snapshot_at_yield.is_some()

@@ -25,6 +25,7 @@ use swc_ecma_visit::{Visit, VisitMut, VisitMutWith, VisitWith};
 
 use crate::analyze::Analysis;
 use crate::ast::*;
+use crate::frames;
 
 /// What the pass produces besides the rewritten program body.
 pub struct Lifted {
@@ -32,6 +33,48 @@ pub struct Lifted {
     pub decls: Vec<Stmt>,
     /// Factory names by site id (index 0 is the program itself).
     pub table: Vec<String>,
+    /// Resume-body factories by body id (see `frames`).
+    pub resumes: Vec<String>,
+}
+
+/// What `frames` does with a function body.
+#[derive(Clone)]
+enum Framing {
+    /// A capturable frame: a resume body is made for it.
+    Capture {
+        self_name: Option<String>,
+        arrow: bool,
+    },
+    /// Cannot be re-entered (getters, constructors, ...): runs guarded.
+    Guard,
+    /// Left as it is (generators: the runtime guards their resumption).
+    Plain,
+}
+
+/// Methods the engine may call implicitly (conversions, iteration), where a
+/// frame could not be re-entered from a call site.
+const IMPLICIT: &[&str] = &[
+    "toString",
+    "valueOf",
+    "toJSON",
+    "next",
+    "return",
+    "throw",
+    "constructor",
+    "then",
+];
+
+fn framing_for(f: &Function, name: Option<&str>, self_name: Option<&Ident>) -> Framing {
+    if f.is_generator {
+        Framing::Plain
+    } else if name.is_some_and(|n| IMPLICIT.contains(&n)) || uses_super(f) {
+        Framing::Guard
+    } else {
+        Framing::Capture {
+            self_name: self_name.map(|i| i.sym.to_string()),
+            arrow: false,
+        }
+    }
 }
 
 pub fn run(script: &mut Script, analysis: &Analysis) -> Lifted {
@@ -44,12 +87,23 @@ pub fn run(script: &mut Script, analysis: &Analysis) -> Lifted {
         lifted: Lifted {
             decls: Vec::new(),
             table: vec!["$$main".into()],
+            resumes: Vec::new(),
         },
         next_scope: 0,
         declaring: false,
+        class_names: Vec::new(),
     };
     let mut body = std::mem::take(&mut script.body);
-    r.function_body(&mut [], &mut body, FnKind::Normal, None);
+    r.function_body(
+        &mut [],
+        &mut body,
+        FnKind::Normal,
+        None,
+        Framing::Capture {
+            self_name: None,
+            arrow: false,
+        },
+    );
     script.body = body;
     r.lifted
 }
@@ -80,6 +134,8 @@ struct Rewriter<'a> {
     next_scope: usize,
     /// Visiting a declaration pattern (its bindings are not assignment targets).
     declaring: bool,
+    /// Names of the classes being rewritten, with the function depth of their bodies.
+    class_names: Vec<(Id, usize)>,
 }
 
 /// A factory to emit: see `Rewriter::factory`.
@@ -131,7 +187,8 @@ impl Rewriter<'_> {
                 Slot::Binding(id, from_local) => {
                     self.home.insert(id.clone(), name.clone());
                     let value = if from_local {
-                        ident_expr(&id.0)
+                        // The local itself (same scope context, so later renames follow it).
+                        Box::new(Expr::Ident(Ident::new(id.0.clone(), DUMMY_SP, id.1)))
                     } else {
                         undefined()
                     };
@@ -181,7 +238,9 @@ impl Rewriter<'_> {
         stmts: &mut Vec<Stmt>,
         kind: FnKind,
         self_name: Option<&Ident>,
+        framing: Framing,
     ) {
+        let env_chain = self.chain.clone();
         let mut names = Vec::new();
         for p in params.iter() {
             collect_pat(p, &mut names);
@@ -231,6 +290,41 @@ impl Rewriter<'_> {
         if let Some((_, decl)) = opened {
             let at = stmts.iter().take_while(|s| is_directive(s)).count();
             stmts.insert(at, decl);
+        }
+        self.frame(params, stmts, env_chain, framing);
+    }
+
+    /// Wraps a finished body for capture (see `frames`).
+    fn frame(
+        &mut self,
+        params: &[&mut Pat],
+        stmts: &mut Vec<Stmt>,
+        env_chain: Vec<String>,
+        framing: Framing,
+    ) {
+        match framing {
+            Framing::Capture { self_name, arrow } => {
+                let id = self.lifted.resumes.len();
+                let body = frames::Body {
+                    id,
+                    params: params.iter().map(|p| (**p).clone()).collect(),
+                    stmts: std::mem::take(stmts),
+                    self_name,
+                    env: env_chain.last().cloned(),
+                    prologue: chain_prologue(&env_chain),
+                    arrow,
+                };
+                match frames::capturable(body) {
+                    frames::Framed::Capturable(normal, resume) => {
+                        self.lifted.resumes.push(format!("$$r{id}"));
+                        self.lifted.decls.push(resume);
+                        *stmts = normal;
+                    }
+                    frames::Framed::Guarded(body) => *stmts = body,
+                }
+            }
+            Framing::Guard => *stmts = frames::guarded(std::mem::take(stmts)),
+            Framing::Plain => {}
         }
     }
 
@@ -373,18 +467,15 @@ impl Rewriter<'_> {
         method_key: bool,
     ) -> Box<Expr> {
         let env = self.chain.clone();
+        let own = name.filter(|_| own_binding);
+        let framing = framing_for(f, binding_name, own);
         {
             let mut params: Vec<&mut Pat> = f.params.iter_mut().map(|p| &mut p.pat).collect();
             let body = f.body.get_or_insert_with(|| FunctionBody {
                 span: DUMMY_SP,
                 stmts: vec![],
             });
-            self.function_body(
-                &mut params,
-                &mut body.stmts,
-                FnKind::Normal,
-                name.filter(|_| own_binding),
-            );
+            self.function_body(&mut params, &mut body.stmts, FnKind::Normal, own, framing);
         }
         let function = Box::new(std::mem::replace(f, dummy_function()));
         let value = if method_key {
@@ -434,7 +525,16 @@ impl Rewriter<'_> {
         };
         {
             let mut params: Vec<&mut Pat> = a.params.iter_mut().collect();
-            self.function_body(&mut params, &mut stmts, FnKind::Arrow, None);
+            self.function_body(
+                &mut params,
+                &mut stmts,
+                FnKind::Arrow,
+                None,
+                Framing::Capture {
+                    self_name: None,
+                    arrow: true,
+                },
+            );
         }
         *a.body = match (stmts.len(), stmts.first()) {
             (1, Some(Stmt::Return(ReturnStmt { arg: Some(_), .. }))) => {
@@ -547,8 +647,17 @@ impl Rewriter<'_> {
                 .unwrap_or_default(),
             VarDeclKind::Const,
         );
+        // In the class body itself the name is the class's own binding (set
+        // before static initializers run); only functions lifted out of it
+        // go through the scope object.
+        if let Some(n) = name {
+            self.class_names.push((n.to_id(), self.fns.len()));
+        }
         for member in class.body.iter_mut() {
             self.class_member(member);
+        }
+        if name.is_some() {
+            self.class_names.pop();
         }
         self.close_scope(&opened);
         self.privates.pop();
@@ -638,14 +747,28 @@ impl Rewriter<'_> {
                     span: DUMMY_SP,
                     stmts: vec![],
                 });
-                self.function_body(&mut params, &mut body.stmts, FnKind::Normal, None);
+                self.function_body(
+                    &mut params,
+                    &mut body.stmts,
+                    FnKind::Normal,
+                    None,
+                    Framing::Guard,
+                );
             }
             ClassMember::Method(m) => {
                 m.key.visit_mut_with(self);
-                self.method_function(&mut m.function);
+                let framing = match (&m.kind, static_key(&m.key)) {
+                    (MethodKind::Method, Some(key)) => framing_for(&m.function, Some(&key), None),
+                    _ => Framing::Guard,
+                };
+                self.method_function(&mut m.function, framing);
             }
             ClassMember::PrivateMethod(m) => {
-                self.method_function(&mut m.function);
+                let framing = match m.kind {
+                    MethodKind::Method => framing_for(&m.function, None, None),
+                    _ => Framing::Guard,
+                };
+                self.method_function(&mut m.function, framing);
                 *member = ClassMember::Method(ClassMethod {
                     span: m.span,
                     key: PropName::Computed(ComputedPropName {
@@ -695,7 +818,13 @@ impl Rewriter<'_> {
                 });
             }
             ClassMember::StaticBlock(b) => {
-                self.function_body(&mut [], &mut b.body.stmts, FnKind::Normal, None);
+                self.function_body(
+                    &mut [],
+                    &mut b.body.stmts,
+                    FnKind::Normal,
+                    None,
+                    Framing::Guard,
+                );
                 // A restore re-creates the class without re-running its static code.
                 let body = std::mem::take(&mut b.body.stmts);
                 b.body.stmts = vec![Stmt::If(IfStmt {
@@ -717,13 +846,13 @@ impl Rewriter<'_> {
         }
     }
 
-    fn method_function(&mut self, f: &mut Function) {
+    fn method_function(&mut self, f: &mut Function, framing: Framing) {
         let mut params: Vec<&mut Pat> = f.params.iter_mut().map(|p| &mut p.pat).collect();
         let body = f.body.get_or_insert_with(|| FunctionBody {
             span: DUMMY_SP,
             stmts: vec![],
         });
-        self.function_body(&mut params, &mut body.stmts, FnKind::Normal, None);
+        self.function_body(&mut params, &mut body.stmts, FnKind::Normal, None, framing);
     }
 
     /// A field initializer runs like a method body (its own `this`); arrows in
@@ -899,6 +1028,13 @@ impl VisitMut for Rewriter<'_> {
     fn visit_mut_expr(&mut self, e: &mut Expr) {
         match e {
             Expr::Ident(id) => {
+                let own_class = self
+                    .class_names
+                    .iter()
+                    .any(|(c, depth)| *c == id.to_id() && self.fns.len() == depth + 1);
+                if own_class {
+                    return;
+                }
                 if let Some(m) = self.home_of(id) {
                     *e = *m;
                 } else if &*id.sym == "arguments" {
@@ -1074,16 +1210,16 @@ impl VisitMut for Rewriter<'_> {
                 }
                 _ => {
                     m.key.visit_mut_with(self);
-                    self.method_function(&mut m.function);
+                    self.method_function(&mut m.function, Framing::Guard);
                 }
             },
             Prop::Getter(g) => {
                 g.key.visit_mut_with(self);
-                self.method_function(&mut g.function);
+                self.method_function(&mut g.function, Framing::Guard);
             }
             Prop::Setter(s) => {
                 s.key.visit_mut_with(self);
-                self.method_function(&mut s.function);
+                self.method_function(&mut s.function, Framing::Guard);
             }
             _ => p.visit_mut_children_with(self),
         }
@@ -1091,7 +1227,12 @@ impl VisitMut for Rewriter<'_> {
 
     fn visit_mut_function(&mut self, f: &mut Function) {
         // Functions reached here are not lifted (they use `super`).
-        self.method_function(f);
+        let framing = if f.is_generator {
+            Framing::Plain
+        } else {
+            Framing::Guard
+        };
+        self.method_function(f, framing);
     }
 
     fn visit_mut_arrow_expr(&mut self, a: &mut ArrowExpr) {
@@ -1105,7 +1246,7 @@ impl VisitMut for Rewriter<'_> {
             })],
         };
         let mut params: Vec<&mut Pat> = a.params.iter_mut().collect();
-        self.function_body(&mut params, &mut stmts, FnKind::Arrow, None);
+        self.function_body(&mut params, &mut stmts, FnKind::Arrow, None, Framing::Guard);
         *a.body = ArrowFunctionBody::FunctionBody(FunctionBody {
             span: DUMMY_SP,
             stmts,

@@ -31,19 +31,20 @@ pub fn program(cm: &Lrc<SourceMap>, script: Script, lifted: Lifted, strict: bool
     }));
     let mut body = lifted.decls;
     body.push(main);
-    let code = to_code_default(
-        cm.clone(),
-        None,
-        &Script {
-            span: DUMMY_SP,
-            body,
-            shebang: None,
-        },
-    );
+    // The passes build expressions without minding precedence; the fixer
+    // puts in the parentheses the printed code needs.
+    let mut program = Program::Script(Script {
+        span: DUMMY_SP,
+        body,
+        shebang: None,
+    });
+    swc_ecma_transforms_base::fixer::fixer(None).process(&mut program);
+    let code = to_code_default(cm.clone(), None, &program);
     let directive = if strict { "\"use strict\";\n" } else { "" };
     format!(
-        "(function ($things) {{\n{directive}{code}$things.load($$main, [{}]);\n}})(globalThis.__things);\n",
-        lifted.table.join(", ")
+        "(function ($things) {{\n{directive}const $$CAP = $things.CAPTURE;\nlet $$c = $things.budget0();\n{code}$things.load($$main, [{}], [{}], () => $$c);\n}})(globalThis.__things);\n",
+        lifted.table.join(", "),
+        lifted.resumes.join(", ")
     )
 }
 

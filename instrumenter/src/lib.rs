@@ -2,7 +2,8 @@
 //! into its capturable form. A library with no I/O: source text in, source text
 //! out. The pipeline is a fixed order of passes, each in its own module:
 //!
-//! parse -> resolve (SWC's resolver) -> desugar_async -> analyze -> closures -> emit
+//! parse -> resolve (SWC's resolver) -> desugar_async -> analyze -> closures
+//! (which hands each finished function body to normalize + frames) -> emit
 //!
 //! See docs/capturable-form.md for the contract with the runtime library.
 
@@ -14,6 +15,8 @@ mod ast;
 mod closures;
 mod desugar_async;
 mod emit;
+mod frames;
+mod normalize;
 mod parse;
 
 pub use parse::SyntaxError;

@@ -348,7 +348,18 @@
     }
   }
 
+  // Program code run by a job (a reaction, a thenable's then, a callback)
+  // cannot be captured mid-way: the job itself is not a resumable frame.
   function runJob(job) {
+    lib.nc++;
+    try {
+      runJobUnguarded(job);
+    } finally {
+      lib.nc--;
+    }
+  }
+
+  function runJobUnguarded(job) {
     const kind = job.kind;
     if (kind === "reaction") {
       runReactionJob(job.reaction, job.argument);
@@ -455,7 +466,7 @@
     const resolve = makeFn("promise.resolve", s);
     const reject = makeFn("promise.reject", s);
     try {
-      executor(resolve, reject);
+      lib.guarded(executor, undefined, [resolve, reject]);
     } catch (e) {
       reject(e);
     }

@@ -11,9 +11,11 @@
   lib.privateNames = new Map();
   lib.restoring = false;
 
-  lib.load = (main, factories) => {
+  lib.load = (main, factories, resumes, readCounter) => {
     lib.program = main;
     lib.factories = factories;
+    lib.resumes = resumes;
+    lib.readCounter = readCounter;
   };
 
   lib.fn = (f, site, env) => {

@@ -453,7 +453,7 @@
       for (const key of Reflect.ownKeys(o)) {
         if (!saved.has(key)) {
           const d = Reflect.getOwnPropertyDescriptor(o, key);
-          if (d.configurable) delete o[key];
+          if (d.configurable) Reflect.deleteProperty(o, key);
         }
       }
       if (n.t === "map") for (const [k, v] of n.entries) Map.prototype.set.call(o, decode(k), decode(v));
@@ -491,17 +491,35 @@
     return { loop, microtasks: lib.microtasks, random: Array.from(lib.random.s), module: lib.module };
   };
 
-  // Snapshot between turns of the event loop (nothing on the stack).
-  lib.snapshotIdle = () => {
+  // Writes the snapshot; false (and the reason on stderr) if the state holds
+  // something that cannot be captured.
+  const snapshot = (roots) => {
     let doc;
     try {
-      doc = capture(stateRoots());
+      doc = capture(roots);
     } catch (err) {
       if (!(err instanceof CaptureError)) throw err;
       lib.ops.op_things_snapshot_failed(err.message);
-      return;
+      return false;
     }
     lib.ops.op_things_put_snapshot(JSON.stringify({ state: doc, history: lib.history }));
+    return true;
+  };
+
+  // Snapshot between turns of the event loop (nothing on the stack).
+  lib.snapshotIdle = () => void snapshot(stateRoots());
+
+  // The stack was captured (frames top first) inside a task: write it with
+  // the rest of the state and stop. If the state cannot be captured, the
+  // frames are re-entered here and the task goes on.
+  lib.stopWithStack = () => {
+
+    const frames = lib.frames;
+    lib.frames = null;
+    lib.capturing = false;
+    if (snapshot({ ...stateRoots(), stack: frames })) throw lib.EXIT;
+    lib.resumeStack = frames;
+    lib.runTask(lib.reenter, undefined, []);
   };
 
   lib.restore = () => {
@@ -531,6 +549,11 @@
     Object.assign(lib.microtasks, roots.microtasks);
     lib.random.s.set(roots.random);
     lib.module = roots.module;
+    if (roots.stack) {
+      // Finish the task that was interrupted, from its innermost frame's yield point.
+      lib.resumeStack = roots.stack;
+      lib.runTask(lib.reenter, undefined, []);
+    }
     lib.ops.op_things_report_wait(lib.nextWait());
   };
 })(globalThis.__things);

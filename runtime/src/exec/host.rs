@@ -42,6 +42,8 @@ pub struct HostOutcome {
     pub snapshot: Option<String>,
     /// Event-loop turns the program ran after its main script.
     pub turns: u64,
+    /// Yield points the program passed (when it ran to its end).
+    pub yield_hits: u64,
 }
 
 /// Runs the program to completion (or to its snapshot) on a thread whose
@@ -75,6 +77,7 @@ fn drive(opts: HostOptions) -> anyhow::Result<HostOutcome> {
         restore_doc,
         exit_code: None,
         config: config.to_string(),
+        yield_hits: 0.0,
     };
     let mut rt = new_engine(state)?;
     if let Some(after) = opts.snapshot_after {
@@ -101,6 +104,7 @@ fn drive(opts: HostOptions) -> anyhow::Result<HostOutcome> {
                 exit_code: code,
                 snapshot: None,
                 turns,
+                yield_hits: 0,
             });
         }
         if snapshot.is_some() {
@@ -108,6 +112,7 @@ fn drive(opts: HostOptions) -> anyhow::Result<HostOutcome> {
                 exit_code: 0,
                 snapshot,
                 turns,
+                yield_hits: 0,
             });
         }
         if control.pending() == Request::Snapshot {
@@ -115,10 +120,17 @@ fn drive(opts: HostOptions) -> anyhow::Result<HostOutcome> {
             continue;
         }
         if wait < 0.0 {
+            run(
+                &mut rt,
+                "things:count",
+                "__things.ops.op_things_report_hits(__things.yieldHits())".into(),
+            )?;
+            let yield_hits = rt.op_state().borrow().borrow::<HostState>().yield_hits as u64;
             return Ok(HostOutcome {
                 exit_code: 0,
                 snapshot: None,
                 turns,
+                yield_hits,
             });
         }
         turns += 1;
@@ -138,18 +150,18 @@ fn drive(opts: HostOptions) -> anyhow::Result<HostOutcome> {
     }
 }
 
-/// Executes a script; an uncaught error that ended the program is not a host
-/// error (the library already printed it and recorded the exit code).
+/// Executes a script; the unwinding that ends a program (after an uncaught
+/// error the library printed, or once a snapshot is taken) is not a host error.
 fn run(rt: &mut JsRuntime, name: impl Into<String>, code: String) -> anyhow::Result<()> {
     match rt.execute_script(name.into(), code) {
         Ok(_) => Ok(()),
         Err(err) => {
-            let ended = rt
-                .op_state()
-                .borrow()
-                .borrow::<HostState>()
-                .exit_code
-                .is_some();
+            let ended = {
+                let state = rt.op_state();
+                let state = state.borrow();
+                let host = state.borrow::<HostState>();
+                host.exit_code.is_some() || host.snapshot.is_some()
+            };
             if ended {
                 Ok(())
             } else {

@@ -23,6 +23,8 @@ pub struct HostState {
     pub exit_code: Option<i32>,
     /// JSON configuration read once by the JS library at start-up.
     pub config: String,
+    /// Yield-point hits counted when the program ended.
+    pub yield_hits: f64,
 }
 
 #[op2(fast)]
@@ -81,6 +83,11 @@ pub fn op_things_config(state: &mut OpState) -> String {
 }
 
 #[op2(fast)]
+pub fn op_things_report_hits(state: &mut OpState, hits: f64) {
+    state.borrow_mut::<HostState>().yield_hits = hits;
+}
+
+#[op2(fast)]
 pub fn op_things_exit(state: &mut OpState, code: i32) {
     state
         .borrow_mut::<HostState>()
@@ -100,5 +107,6 @@ deno_core::extension!(
         op_things_take_restore,
         op_things_config,
         op_things_exit,
+        op_things_report_hits,
     ],
 );

@@ -1,0 +1,787 @@
+//! Capturable frames: the code around a normalized function body that lets
+//! a capture record the frame and a restore re-enter it.
+//!
+//! The *normal body* is what runs: the normalized statements, each site
+//! preceded by `$$l = k`, yield points as `if (--$$c < 0) { ... $things.yield() }`,
+//! all inside `try { ... } catch ($$x) { <record this frame>; throw $$x; }`.
+//! It carries no resume guards.
+//!
+//! The *resume body* (`$$rB`, a top-level factory like the closure factories)
+//! is only used to re-enter a restored frame: it restores the locals and runs
+//! the same statements with guards (`$$r`: still resuming, `$$k`: the target
+//! site) that skip everything before the target site; at a call site it
+//! re-enters the next restored frame instead of calling.
+//!
+//! Functions that cannot be re-entered (getters, setters, constructors, ...)
+//! and bodies the normalization does not handle are *guarded* instead:
+//! `$things.nc` is raised while they run, and a capture waits for it to drop.
+
+use std::collections::HashMap;
+
+use swc_common::{SyntaxContext, DUMMY_SP};
+use swc_ecma_ast::*;
+use swc_ecma_visit::{VisitMut, VisitMutWith};
+
+use crate::ast::*;
+use crate::normalize::{self, block, not, simple_ident_target, try_stmt, YIELD_MARK};
+
+/// The sentinel a capture throws (a wrapper-level constant).
+pub const CAP: &str = "$$CAP";
+/// The yield budget (a wrapper-level variable).
+pub const COUNTER: &str = "$$c";
+
+pub struct Body {
+    /// This body's index in the resume-factory table.
+    pub id: usize,
+    pub params: Vec<Pat>,
+    pub stmts: Vec<Stmt>,
+    /// The function's own name, if it is a named function expression.
+    pub self_name: Option<String>,
+    /// The innermost scope object around the function (its factory's `$$e`).
+    pub env: Option<String>,
+    /// The prologue that rebuilds the scope-object chain from `$$e`.
+    pub prologue: Vec<Stmt>,
+    /// Arrows have no `this` or `arguments` of their own.
+    pub arrow: bool,
+}
+
+pub enum Framed {
+    /// The normal body and the resume factory `$$rB`.
+    Capturable(Vec<Stmt>, Stmt),
+    /// The body could not be made capturable: it runs guarded.
+    Guarded(Vec<Stmt>),
+}
+
+pub fn capturable(b: Body) -> Framed {
+    let (directives, stmts): (Vec<Stmt>, Vec<Stmt>) = split_directives(b.stmts.clone());
+    let norm = match normalize::function_body(&b.params, stmts) {
+        Ok(n) => n,
+        Err(_) => return Framed::Guarded(guarded(b.stmts)),
+    };
+    let mut names: Vec<String> = Vec::new();
+    for p in &b.params {
+        param_names(p, &mut names);
+    }
+    names.extend(norm.locals.iter().cloned());
+    let live = norm.live.clone();
+    let uses_arguments = !b.arrow && uses_arguments(&norm.body);
+
+    // The normal body.
+    let mut body = norm.body.clone();
+    body.visit_mut_with(&mut NormalSites);
+    let mut normal = directives.clone();
+    if !norm.locals.is_empty() {
+        normal.push(let_names(&norm.locals));
+    }
+    normal.push(var_decl(
+        VarDeclKind::Let,
+        vec![(binding("$$l"), Some(num(0.0)))],
+    ));
+    let mut inner = vec![yield_check(0)];
+    inner.extend(body);
+    normal.push(with_handler(inner, &b, &names, &live, uses_arguments));
+
+    // The resume body.
+    let mut resume_body = norm.body;
+    if uses_arguments {
+        resume_body.visit_mut_with(&mut RenameArguments);
+    }
+    let mut resume = directives;
+    if !names.is_empty() {
+        resume.push(let_names(&names));
+        resume.push(expr_stmt(assign(
+            AssignTarget::Pat(AssignTargetPat::Array(ArrayPat {
+                span: DUMMY_SP,
+                elems: names.iter().map(|n| Some(binding(n))).collect(),
+                optional: false,
+                type_ann: None,
+            })),
+            member_expr(ident_expr("$$fr"), "l"),
+        )));
+    }
+    if uses_arguments {
+        resume.push(var_decl(
+            VarDeclKind::Let,
+            vec![(
+                binding("$$args"),
+                Some(member_expr(ident_expr("$$fr"), "a")),
+            )],
+        ));
+    }
+    resume.push(var_decl(
+        VarDeclKind::Let,
+        vec![
+            (binding("$$l"), Some(member_expr(ident_expr("$$fr"), "s"))),
+            (
+                binding("$$r"),
+                Some(Box::new(Expr::Lit(Lit::Bool(true.into())))),
+            ),
+            (binding("$$k"), Some(member_expr(ident_expr("$$fr"), "s"))),
+        ],
+    ));
+    let mut inner = vec![resume_yield(0)];
+    inner.extend(resume_stmts(resume_body));
+    resume.push(with_handler(inner, &b, &names, &live, uses_arguments));
+
+    let mut factory = b.prologue.clone();
+    if let Some(n) = &b.self_name {
+        factory.push(var_decl(
+            VarDeclKind::Const,
+            vec![(binding(n), Some(ident_expr("$$self")))],
+        ));
+    }
+    factory.push(Stmt::Return(ReturnStmt {
+        span: DUMMY_SP,
+        arg: Some(Box::new(Expr::Fn(FnExpr {
+            ident: None,
+            function: Box::new(function(vec![binding("$$fr")], resume)),
+        }))),
+    }));
+    let decl = Stmt::Decl(Decl::Fn(FnDecl {
+        ident: ident(&format!("$$r{}", b.id)),
+        declare: false,
+        function: Box::new(function(vec![binding("$$e"), binding("$$self")], factory)),
+    }));
+    Framed::Capturable(normal, decl)
+}
+
+/// `$things.nc++; try { body } finally { $things.nc--; }`
+pub fn guarded(stmts: Vec<Stmt>) -> Vec<Stmt> {
+    let (mut out, stmts) = split_directives(stmts);
+    out.push(expr_stmt(Box::new(Expr::Update(UpdateExpr {
+        span: DUMMY_SP,
+        op: UpdateOp::PlusPlus,
+        prefix: false,
+        arg: member_expr(ident_expr(LIB), "nc"),
+    }))));
+    out.push(try_stmt(
+        block(stmts),
+        None,
+        Some(vec![expr_stmt(Box::new(Expr::Update(UpdateExpr {
+            span: DUMMY_SP,
+            op: UpdateOp::MinusMinus,
+            prefix: false,
+            arg: member_expr(ident_expr(LIB), "nc"),
+        })))]),
+    ));
+    out
+}
+
+fn split_directives(stmts: Vec<Stmt>) -> (Vec<Stmt>, Vec<Stmt>) {
+    let n = stmts
+        .iter()
+        .take_while(|s| matches!(s, Stmt::Expr(e) if matches!(&*e.expr, Expr::Lit(Lit::Str(_)))))
+        .count();
+    let mut stmts = stmts;
+    let rest = stmts.split_off(n);
+    (stmts, rest)
+}
+
+fn let_names(names: &[String]) -> Stmt {
+    var_decl(
+        VarDeclKind::Let,
+        names.iter().map(|n| (binding(n), None)).collect(),
+    )
+}
+
+fn function(params: Vec<Pat>, stmts: Vec<Stmt>) -> Function {
+    Function {
+        this_param: None,
+        params: params.into_iter().map(Param::from).collect(),
+        decorators: vec![],
+        span: DUMMY_SP,
+        ctxt: SyntaxContext::empty(),
+        body: Some(FunctionBody {
+            span: DUMMY_SP,
+            stmts,
+        }),
+        is_generator: false,
+        is_async: false,
+        type_params: None,
+        return_type: None,
+    }
+}
+
+/// `try { inner } catch ($$x) { if ($$x === $$CAP) $things.frame(...); throw $$x; }`
+fn with_handler(
+    inner: Vec<Stmt>,
+    b: &Body,
+    names: &[String],
+    live: &HashMap<String, Vec<usize>>,
+    uses_arguments: bool,
+) -> Stmt {
+    let undefined_or = |cond: bool, e: Box<Expr>| if cond { e } else { undefined() };
+    let record = lib_call(
+        "frame",
+        vec![
+            num(b.id as f64),
+            ident_expr("$$l"),
+            match &b.self_name {
+                Some(n) => ident_expr(n),
+                None => undefined(),
+            },
+            undefined_or(!b.arrow, Box::new(Expr::This(ThisExpr { span: DUMMY_SP }))),
+            Box::new(Expr::Array(ArrayLit {
+                span: DUMMY_SP,
+                elems: names
+                    .iter()
+                    .map(|n| {
+                        Some(ExprOrSpread {
+                            spread: None,
+                            expr: recorded(n, live),
+                        })
+                    })
+                    .collect(),
+            })),
+            b.env.as_deref().map(ident_expr).unwrap_or_else(null),
+            undefined_or(
+                uses_arguments,
+                lib_call(
+                    "argsOf",
+                    vec![ident_expr(if b.arrow { "undefined" } else { "arguments" })],
+                ),
+            ),
+        ],
+    );
+    let handler = vec![
+        Stmt::If(IfStmt {
+            span: DUMMY_SP,
+            test: Box::new(Expr::Bin(BinExpr {
+                span: DUMMY_SP,
+                op: BinaryOp::EqEqEq,
+                left: ident_expr("$$x"),
+                right: ident_expr(CAP),
+            })),
+            cons: Box::new(expr_stmt(record)),
+            alt: None,
+        }),
+        Stmt::Throw(ThrowStmt {
+            span: DUMMY_SP,
+            arg: ident_expr("$$x"),
+        }),
+    ];
+    try_stmt(block(inner), Some(("$$x".into(), handler)), None)
+}
+
+/// A local as the frame records it: a temporary only at the sites where it
+/// is live (a dead one may hold anything, an engine iterator for instance).
+fn recorded(name: &str, live: &HashMap<String, Vec<usize>>) -> Box<Expr> {
+    let Some(sites) = live.get(name) else {
+        return ident_expr(name);
+    };
+    if sites.is_empty() {
+        return undefined();
+    }
+    let test = sites
+        .iter()
+        .map(|k| {
+            Box::new(Expr::Bin(BinExpr {
+                span: DUMMY_SP,
+                op: BinaryOp::EqEqEq,
+                left: ident_expr("$$l"),
+                right: num(*k as f64),
+            }))
+        })
+        .reduce(|a, b| {
+            Box::new(Expr::Bin(BinExpr {
+                span: DUMMY_SP,
+                op: BinaryOp::LogicalOr,
+                left: a,
+                right: b,
+            }))
+        })
+        .expect("a site");
+    Box::new(Expr::Cond(CondExpr {
+        span: DUMMY_SP,
+        test,
+        cons: ident_expr(name),
+        alt: undefined(),
+    }))
+}
+
+/// `if (--$$c < 0) { $$l = k; $$c = $things.yield(); }`
+fn yield_check(k: usize) -> Stmt {
+    let dec = Expr::Update(UpdateExpr {
+        span: DUMMY_SP,
+        op: UpdateOp::MinusMinus,
+        prefix: true,
+        arg: ident_expr(COUNTER),
+    });
+    Stmt::If(IfStmt {
+        span: DUMMY_SP,
+        test: Box::new(Expr::Bin(BinExpr {
+            span: DUMMY_SP,
+            op: BinaryOp::Lt,
+            left: Box::new(dec),
+            right: num(0.0),
+        })),
+        cons: Box::new(block(vec![
+            set_label(k),
+            expr_stmt(assign(
+                simple_ident_target(COUNTER),
+                lib_call("yield", vec![]),
+            )),
+        ])),
+        alt: None,
+    })
+}
+
+fn set_label(k: usize) -> Stmt {
+    expr_stmt(assign(simple_ident_target("$$l"), num(k as f64)))
+}
+
+/// At a yield point of a resume body: the target one stops the resuming.
+fn resume_yield(k: usize) -> Stmt {
+    Stmt::If(IfStmt {
+        span: DUMMY_SP,
+        test: ident_expr("$$r"),
+        // Braced: an `if` without `else` as the branch of an `if` with one.
+        cons: Box::new(block(vec![Stmt::If(IfStmt {
+            span: DUMMY_SP,
+            test: is_target(k, k),
+            cons: Box::new(expr_stmt(assign(
+                simple_ident_target("$$r"),
+                Box::new(Expr::Lit(Lit::Bool(false.into()))),
+            ))),
+            alt: None,
+        })])),
+        alt: Some(Box::new(yield_check(k))),
+    })
+}
+
+/// `$$k >= lo && $$k <= hi`
+fn is_target(lo: usize, hi: usize) -> Box<Expr> {
+    let ge = Expr::Bin(BinExpr {
+        span: DUMMY_SP,
+        op: BinaryOp::GtEq,
+        left: ident_expr("$$k"),
+        right: num(lo as f64),
+    });
+    if lo == hi {
+        return Box::new(Expr::Bin(BinExpr {
+            span: DUMMY_SP,
+            op: BinaryOp::EqEqEq,
+            left: ident_expr("$$k"),
+            right: num(lo as f64),
+        }));
+    }
+    let le = Expr::Bin(BinExpr {
+        span: DUMMY_SP,
+        op: BinaryOp::LtEq,
+        left: ident_expr("$$k"),
+        right: num(hi as f64),
+    });
+    Box::new(Expr::Bin(BinExpr {
+        span: DUMMY_SP,
+        op: BinaryOp::LogicalAnd,
+        left: Box::new(ge),
+        right: Box::new(le),
+    }))
+}
+
+/// A site label's number.
+fn site_of(label: &Ident) -> Option<usize> {
+    label.sym.strip_prefix("$$L")?.parse().ok()
+}
+
+/// The range of site numbers inside a statement.
+fn sites_in(s: &Stmt) -> Option<(usize, usize)> {
+    struct R(Option<(usize, usize)>);
+    impl swc_ecma_visit::Visit for R {
+        fn visit_labeled_stmt(&mut self, l: &LabeledStmt) {
+            if let Some(k) = site_of(&l.label) {
+                self.0 = Some(match self.0 {
+                    None => (k, k),
+                    Some((lo, hi)) => (lo.min(k), hi.max(k)),
+                });
+            }
+            swc_ecma_visit::VisitWith::visit_children_with(l, self);
+        }
+        fn visit_function(&mut self, _: &Function) {}
+        fn visit_arrow_expr(&mut self, _: &ArrowExpr) {}
+        fn visit_class(&mut self, _: &Class) {}
+    }
+    let mut r = R(None);
+    swc_ecma_visit::VisitWith::visit_with(s, &mut r);
+    r.0
+}
+
+/// Expands the site markers of the normal body, filters captures out of the
+/// program's catch clauses, and holds captures off in finally blocks.
+struct NormalSites;
+
+impl VisitMut for NormalSites {
+    fn visit_mut_stmt(&mut self, s: &mut Stmt) {
+        s.visit_mut_children_with(self);
+        if let Stmt::Labeled(l) = s {
+            if let Some(k) = site_of(&l.label) {
+                *s = expand_normal_site(
+                    k,
+                    std::mem::replace(&mut *l.body, Stmt::Empty(EmptyStmt { span: DUMMY_SP })),
+                );
+            }
+        }
+    }
+    fn visit_mut_try_stmt(&mut self, t: &mut TryStmt) {
+        t.visit_mut_children_with(self);
+        filter_captures(t);
+    }
+    fn visit_mut_function(&mut self, _: &mut Function) {}
+    fn visit_mut_arrow_expr(&mut self, _: &mut ArrowExpr) {}
+    fn visit_mut_class(&mut self, _: &mut Class) {}
+}
+
+fn expand_normal_site(k: usize, body: Stmt) -> Stmt {
+    match body {
+        Stmt::Labeled(l) if &*l.label.sym == YIELD_MARK => yield_check(k),
+        Stmt::Expr(e) => expr_stmt(labelled(k, e.expr)),
+        Stmt::Return(r) => Stmt::Return(ReturnStmt {
+            span: DUMMY_SP,
+            arg: r.arg.map(|a| labelled(k, a)),
+        }),
+        other => other,
+    }
+}
+
+/// `($$l = k, e)`
+fn labelled(k: usize, e: Box<Expr>) -> Box<Expr> {
+    Box::new(Expr::Seq(SeqExpr {
+        span: DUMMY_SP,
+        exprs: vec![assign(simple_ident_target("$$l"), num(k as f64)), e],
+    }))
+}
+
+/// A capture passes through the program's catch clauses, and its finally
+/// blocks do not run while it unwinds (they run when the frame is re-entered
+/// and completes). Finally blocks hold captures off while they run.
+fn filter_captures(t: &mut TryStmt) {
+    if let Some(h) = &mut t.handler {
+        if let Some(Pat::Ident(p)) = &h.param {
+            let name = p.id.sym.to_string();
+            h.body.stmts.insert(
+                0,
+                Stmt::If(IfStmt {
+                    span: DUMMY_SP,
+                    test: Box::new(Expr::Bin(BinExpr {
+                        span: DUMMY_SP,
+                        op: BinaryOp::EqEqEq,
+                        left: ident_expr(&name),
+                        right: ident_expr(CAP),
+                    })),
+                    cons: Box::new(Stmt::Throw(ThrowStmt {
+                        span: DUMMY_SP,
+                        arg: ident_expr(&name),
+                    })),
+                    alt: None,
+                }),
+            );
+        }
+    }
+    if let Some(f) = &mut t.finalizer {
+        let body = guarded(std::mem::take(&mut f.stmts));
+        f.stmts = vec![Stmt::If(IfStmt {
+            span: DUMMY_SP,
+            test: Box::new(not(member_expr(ident_expr(LIB), "capturing"))),
+            cons: Box::new(block(body)),
+            alt: None,
+        })];
+    }
+}
+
+/// The statements of a resume body: those before the target site are
+/// skipped, the one holding it is entered, the rest run as usual.
+fn resume_stmts(stmts: Vec<Stmt>) -> Vec<Stmt> {
+    let mut out = Vec::new();
+    let mut plain = Vec::new();
+    let flush = |plain: &mut Vec<Stmt>, out: &mut Vec<Stmt>| {
+        if !plain.is_empty() {
+            let mut stmts = std::mem::take(plain);
+            stmts.visit_mut_with(&mut NormalSites);
+            out.push(Stmt::If(IfStmt {
+                span: DUMMY_SP,
+                test: Box::new(not(ident_expr("$$r"))),
+                cons: Box::new(block(stmts)),
+                alt: None,
+            }));
+        }
+    };
+    for s in stmts {
+        match sites_in(&s) {
+            None => plain.push(s),
+            Some((lo, hi)) => {
+                flush(&mut plain, &mut out);
+                let test = Expr::Bin(BinExpr {
+                    span: DUMMY_SP,
+                    op: BinaryOp::LogicalOr,
+                    left: Box::new(not(ident_expr("$$r"))),
+                    right: is_target(lo, hi),
+                });
+                out.push(Stmt::If(IfStmt {
+                    span: DUMMY_SP,
+                    test: Box::new(test),
+                    cons: Box::new(block(vec![resume_stmt(s)])),
+                    alt: None,
+                }));
+            }
+        }
+    }
+    flush(&mut plain, &mut out);
+    out
+}
+
+fn resume_block(s: Stmt) -> Stmt {
+    match s {
+        Stmt::Block(b) => block(resume_stmts(b.stmts)),
+        other => block(resume_stmts(vec![other])),
+    }
+}
+
+fn resume_stmt(s: Stmt) -> Stmt {
+    match s {
+        Stmt::Labeled(l) if site_of(&l.label).is_some() => {
+            let k = site_of(&l.label).expect("a site");
+            match *l.body {
+                Stmt::Labeled(y) if &*y.label.sym == YIELD_MARK => resume_yield(k),
+                // `if ($$r) { $$r = false; $$l = k; <target> = $things.reenter(); } else <site>`
+                body => {
+                    let reentered = replace_call(body.clone(), lib_call("reenter", vec![]));
+                    let resuming = block(vec![
+                        expr_stmt(assign(
+                            simple_ident_target("$$r"),
+                            Box::new(Expr::Lit(Lit::Bool(false.into()))),
+                        )),
+                        set_label(k),
+                        reentered,
+                    ]);
+                    Stmt::If(IfStmt {
+                        span: DUMMY_SP,
+                        test: ident_expr("$$r"),
+                        cons: Box::new(resuming),
+                        alt: Some(Box::new(expand_normal_site(k, body))),
+                    })
+                }
+            }
+        }
+        Stmt::Block(b) => block(resume_stmts(b.stmts)),
+        Stmt::If(i) => {
+            let cons_range = sites_in(&i.cons);
+            let test = match cons_range {
+                Some((lo, hi)) => Expr::Cond(CondExpr {
+                    span: DUMMY_SP,
+                    test: ident_expr("$$r"),
+                    cons: is_target(lo, hi),
+                    alt: i.test,
+                }),
+                None => Expr::Cond(CondExpr {
+                    span: DUMMY_SP,
+                    test: ident_expr("$$r"),
+                    cons: Box::new(Expr::Lit(Lit::Bool(false.into()))),
+                    alt: i.test,
+                }),
+            };
+            Stmt::If(IfStmt {
+                span: DUMMY_SP,
+                test: Box::new(test),
+                cons: Box::new(resume_block(*i.cons)),
+                alt: i.alt.map(|a| Box::new(resume_block(*a))),
+            })
+        }
+        Stmt::While(w) => Stmt::While(WhileStmt {
+            span: DUMMY_SP,
+            test: Box::new(Expr::Bin(BinExpr {
+                span: DUMMY_SP,
+                op: BinaryOp::LogicalOr,
+                left: ident_expr("$$r"),
+                right: w.test,
+            })),
+            body: Box::new(resume_block(*w.body)),
+        }),
+        Stmt::DoWhile(d) => Stmt::DoWhile(DoWhileStmt {
+            span: DUMMY_SP,
+            test: d.test,
+            body: Box::new(resume_block(*d.body)),
+        }),
+        Stmt::For(f) => Stmt::For(ForStmt {
+            span: DUMMY_SP,
+            init: None,
+            test: Some(match f.test {
+                Some(t) => Box::new(Expr::Bin(BinExpr {
+                    span: DUMMY_SP,
+                    op: BinaryOp::LogicalOr,
+                    left: ident_expr("$$r"),
+                    right: t,
+                })),
+                None => Box::new(Expr::Lit(Lit::Bool(true.into()))),
+            }),
+            update: f.update,
+            body: Box::new(resume_block(*f.body)),
+        }),
+        Stmt::Labeled(l) => Stmt::Labeled(LabeledStmt {
+            span: DUMMY_SP,
+            label: l.label,
+            body: Box::new(resume_stmt(*l.body)),
+        }),
+        Stmt::Switch(sw) => {
+            // Resuming selects the case holding the target with a marker value.
+            let marker = member_expr(ident_expr(LIB), "RESUME");
+            let cases = sw
+                .cases
+                .into_iter()
+                .map(|c| {
+                    let range = sites_in(&block(c.cons.clone()));
+                    let test = match (c.test, range) {
+                        (Some(t), Some((lo, hi))) => Some(Box::new(Expr::Cond(CondExpr {
+                            span: DUMMY_SP,
+                            test: Box::new(Expr::Bin(BinExpr {
+                                span: DUMMY_SP,
+                                op: BinaryOp::LogicalAnd,
+                                left: ident_expr("$$r"),
+                                right: is_target(lo, hi),
+                            })),
+                            cons: marker.clone(),
+                            alt: t,
+                        }))),
+                        (t, _) => t,
+                    };
+                    SwitchCase {
+                        span: DUMMY_SP,
+                        test,
+                        cons: resume_stmts(c.cons),
+                    }
+                })
+                .collect();
+            Stmt::Switch(SwitchStmt {
+                span: DUMMY_SP,
+                body_ctxt: SyntaxContext::empty(),
+                discriminant: Box::new(Expr::Cond(CondExpr {
+                    span: DUMMY_SP,
+                    test: ident_expr("$$r"),
+                    cons: marker,
+                    alt: sw.discriminant,
+                })),
+                cases,
+            })
+        }
+        Stmt::Try(t) => {
+            let t = *t;
+            let catch_range = t
+                .handler
+                .as_ref()
+                .and_then(|h| sites_in(&Stmt::Block(h.body.clone())));
+            let mut block_stmts = Vec::new();
+            if let Some((lo, hi)) = catch_range {
+                // Re-entering a catch block: throw the marker into it.
+                block_stmts.push(Stmt::If(IfStmt {
+                    span: DUMMY_SP,
+                    test: Box::new(Expr::Bin(BinExpr {
+                        span: DUMMY_SP,
+                        op: BinaryOp::LogicalAnd,
+                        left: ident_expr("$$r"),
+                        right: is_target(lo, hi),
+                    })),
+                    cons: Box::new(Stmt::Throw(ThrowStmt {
+                        span: DUMMY_SP,
+                        arg: member_expr(ident_expr(LIB), "RESUME"),
+                    })),
+                    alt: None,
+                }));
+            }
+            block_stmts.extend(resume_stmts(t.block.stmts));
+            let handler = t.handler.map(|h| {
+                let param = match h.param {
+                    Some(Pat::Ident(p)) => p.id.sym.to_string(),
+                    _ => "$$x".to_string(),
+                };
+                let mut body = h.body.stmts;
+                // The first statement assigns the caught value to the program's
+                // binding; skip it when re-entering (the binding was restored).
+                let assign_param =
+                    if body.first().is_some_and(|s| sites_in(s).is_none()) && !body.is_empty() {
+                        Some(body.remove(0))
+                    } else {
+                        None
+                    };
+                let mut stmts = Vec::new();
+                if let Some(a) = assign_param {
+                    stmts.push(Stmt::If(IfStmt {
+                        span: DUMMY_SP,
+                        test: Box::new(Expr::Bin(BinExpr {
+                            span: DUMMY_SP,
+                            op: BinaryOp::NotEqEq,
+                            left: ident_expr(&param),
+                            right: member_expr(ident_expr(LIB), "RESUME"),
+                        })),
+                        cons: Box::new(a),
+                        alt: None,
+                    }));
+                }
+                stmts.extend(resume_stmts(body));
+                (param, stmts)
+            });
+            let mut out = try_stmt(block(block_stmts), handler, t.finalizer.map(|f| f.stmts));
+            if let Stmt::Try(t) = &mut out {
+                filter_captures(t);
+            }
+            out
+        }
+        other => other,
+    }
+}
+
+/// The site statement with its call replaced (`x = f(a)` -> `x = with`).
+fn replace_call(s: Stmt, with: Box<Expr>) -> Stmt {
+    match s {
+        Stmt::Expr(e) => match *e.expr {
+            Expr::Assign(a) => expr_stmt(Box::new(Expr::Assign(AssignExpr { right: with, ..a }))),
+            _ => expr_stmt(with),
+        },
+        Stmt::Return(_) => Stmt::Return(ReturnStmt {
+            span: DUMMY_SP,
+            arg: Some(with),
+        }),
+        other => other,
+    }
+}
+
+fn param_names(p: &Pat, out: &mut Vec<String>) {
+    struct C<'a>(&'a mut Vec<String>);
+    impl swc_ecma_visit::Visit for C<'_> {
+        fn visit_binding_ident(&mut self, b: &BindingIdent) {
+            self.0.push(b.id.sym.to_string());
+        }
+        fn visit_expr(&mut self, _: &Expr) {}
+        fn visit_prop_name(&mut self, _: &PropName) {}
+    }
+    swc_ecma_visit::VisitWith::visit_with(p, &mut C(out));
+}
+
+fn uses_arguments(stmts: &[Stmt]) -> bool {
+    struct F(bool);
+    impl swc_ecma_visit::Visit for F {
+        fn visit_ident(&mut self, i: &Ident) {
+            self.0 |= &*i.sym == "arguments";
+        }
+        fn visit_function(&mut self, _: &Function) {}
+        fn visit_class(&mut self, _: &Class) {}
+    }
+    let mut f = F(false);
+    swc_ecma_visit::VisitWith::visit_with(&stmts.to_vec(), &mut f);
+    f.0
+}
+
+struct RenameArguments;
+
+impl VisitMut for RenameArguments {
+    fn visit_mut_ident(&mut self, i: &mut Ident) {
+        if &*i.sym == "arguments" {
+            i.sym = "$$args".into();
+        }
+    }
+    fn visit_mut_function(&mut self, _: &mut Function) {}
+    fn visit_mut_class(&mut self, _: &mut Class) {}
+    fn visit_mut_member_prop(&mut self, p: &mut MemberProp) {
+        if let MemberProp::Computed(c) = p {
+            c.visit_mut_with(self);
+        }
+    }
+}

@@ -1,0 +1,1309 @@
+//! Normalization of one function body, so that its frame can be captured at
+//! any call and re-entered there:
+//!
+//! - every local is declared once, at the top of the function (block-scoped
+//!   names that clash are renamed); declarations become assignments;
+//! - every call sits in a *site* statement of its own, `$$Lk: x = f(a)`,
+//!   `$$Lk: f(a)` or `$$Lk: return f(a)`, whose callee and arguments contain
+//!   no calls; whatever was evaluated before the call is kept in temporaries,
+//!   so the order of evaluation does not change;
+//! - `for-of`/`for-in` iterate through library state objects (a native
+//!   iterator's position cannot be captured);
+//! - loops start with a yield point, `$$Lk: <yield>`.
+//!
+//! Shapes not handled yet return `Unsupported`; the caller then leaves the
+//! function as it is and holds captures off while it runs.
+
+use std::collections::{HashMap, HashSet};
+
+use swc_common::{SyntaxContext, DUMMY_SP};
+use swc_ecma_ast::*;
+use swc_ecma_visit::{Visit, VisitMut, VisitMutWith, VisitWith};
+
+use crate::ast::*;
+
+/// A construct the normalization does not handle (yet).
+#[derive(Debug)]
+pub struct Unsupported(pub &'static str);
+
+pub struct Normalized {
+    pub body: Vec<Stmt>,
+    /// Locals to declare at the top (params excluded), temporaries included.
+    pub locals: Vec<String>,
+    /// For each temporary, the sites where it holds a value still needed
+    /// (temporaries live within the statement that made them); elsewhere a
+    /// frame does not record it.
+    pub live: HashMap<String, Vec<usize>>,
+}
+
+/// The label marking a yield point.
+pub const YIELD_MARK: &str = "$$yield";
+
+pub fn site_label(k: usize) -> String {
+    format!("$$L{k}")
+}
+
+pub fn function_body(params: &[Pat], stmts: Vec<Stmt>) -> Result<Normalized, Unsupported> {
+    let mut n = Normalizer::default();
+    n.sites = 1; // 0 is the entry yield point
+    let mut declared = Vec::new();
+    for p in params {
+        collect_bindings(p, &mut declared);
+    }
+    let params_syms: HashSet<Id> = declared.iter().cloned().collect();
+    let mut body_decls = Vec::new();
+    collect_declarations(&stmts, &mut body_decls);
+    declared.extend(body_decls.iter().cloned());
+    let declared_set: HashSet<Id> = declared.iter().cloned().collect();
+    let free = free_names(&stmts, &declared_set);
+    n.plan_names(&declared, &params_syms, &free);
+    let mut stmts = stmts;
+    stmts.visit_mut_with(&mut ConstGuard(const_bindings(&stmts)));
+    stmts.visit_mut_with(&mut Renamer(&n.rename));
+    let mut out = Vec::new();
+    for s in stmts {
+        n.stmt(s, &mut out)?;
+    }
+    let mut locals: Vec<String> = Vec::new();
+    let mut seen = HashSet::new();
+    for id in &body_decls {
+        if params_syms.contains(id) {
+            continue;
+        }
+        let name = n
+            .rename
+            .get(id)
+            .cloned()
+            .unwrap_or_else(|| id.0.to_string());
+        if seen.insert(name.clone()) {
+            locals.push(name);
+        }
+    }
+    locals.extend(n.temps_declared.iter().cloned());
+    Ok(Normalized {
+        body: out,
+        locals,
+        live: n.live,
+    })
+}
+
+#[derive(Default)]
+struct Normalizer {
+    rename: HashMap<Id, String>,
+    temps: usize,
+    temps_declared: Vec<String>,
+    sites: usize,
+    /// Temporaries of the statements being normalized.
+    open: Vec<String>,
+    live: HashMap<String, Vec<usize>>,
+}
+
+/// Names read in the body that are not declared in it (globals).
+fn free_names(stmts: &[Stmt], declared: &HashSet<Id>) -> HashSet<String> {
+    struct F<'a>(&'a HashSet<Id>, HashSet<String>);
+    impl Visit for F<'_> {
+        fn visit_ident(&mut self, i: &Ident) {
+            if !self.0.contains(&i.to_id()) {
+                self.1.insert(i.sym.to_string());
+            }
+        }
+        fn visit_function(&mut self, _: &Function) {}
+        fn visit_arrow_expr(&mut self, _: &ArrowExpr) {}
+        fn visit_class(&mut self, _: &Class) {}
+    }
+    let mut f = F(declared, HashSet::new());
+    stmts.visit_with(&mut f);
+    f.1
+}
+
+/// `const` bindings declared in the body.
+fn const_bindings(stmts: &[Stmt]) -> HashSet<Id> {
+    struct C(HashSet<Id>);
+    impl Visit for C {
+        fn visit_var_decl(&mut self, v: &VarDecl) {
+            if v.kind == VarDeclKind::Const {
+                let mut ids = Vec::new();
+                for d in &v.decls {
+                    collect_bindings(&d.name, &mut ids);
+                }
+                self.0.extend(ids);
+            }
+            v.visit_children_with(self);
+        }
+        fn visit_function(&mut self, _: &Function) {}
+        fn visit_arrow_expr(&mut self, _: &ArrowExpr) {}
+        fn visit_class(&mut self, _: &Class) {}
+    }
+    let mut c = C(HashSet::new());
+    stmts.visit_with(&mut c);
+    c.0
+}
+
+/// Constants become plain locals when hoisted; assigning one still throws
+/// the TypeError it would (after evaluating the value, as the engine does).
+struct ConstGuard(HashSet<Id>);
+
+impl VisitMut for ConstGuard {
+    fn visit_mut_expr(&mut self, e: &mut Expr) {
+        e.visit_mut_children_with(self);
+        let target = match e {
+            Expr::Assign(AssignExpr {
+                left: AssignTarget::Simple(SimpleAssignTarget::Ident(b)),
+                ..
+            }) => Some(b.id.clone()),
+            Expr::Update(UpdateExpr { arg, .. }) => match &**arg {
+                Expr::Ident(i) => Some(i.clone()),
+                _ => None,
+            },
+            _ => None,
+        };
+        let Some(id) = target.filter(|i| self.0.contains(&i.to_id())) else {
+            return;
+        };
+        let value = match e {
+            Expr::Assign(a) => std::mem::replace(&mut a.right, undefined()),
+            _ => undefined(),
+        };
+        *e = Expr::Seq(SeqExpr {
+            span: DUMMY_SP,
+            exprs: vec![value, lib_call("constAssign", vec![str_lit(&id.sym)])],
+        });
+    }
+    fn visit_mut_function(&mut self, _: &mut Function) {}
+    fn visit_mut_arrow_expr(&mut self, _: &mut ArrowExpr) {}
+    fn visit_mut_class(&mut self, _: &mut Class) {}
+}
+
+/// Renames clashing locals to their planned names.
+struct Renamer<'a>(&'a HashMap<Id, String>);
+
+impl VisitMut for Renamer<'_> {
+    fn visit_mut_ident(&mut self, i: &mut Ident) {
+        if let Some(n) = self.0.get(&i.to_id()) {
+            i.sym = n.as_str().into();
+            i.ctxt = SyntaxContext::empty();
+        }
+    }
+    fn visit_mut_function(&mut self, _: &mut Function) {}
+    fn visit_mut_arrow_expr(&mut self, _: &mut ArrowExpr) {}
+    fn visit_mut_class(&mut self, _: &mut Class) {}
+    fn visit_mut_member_prop(&mut self, p: &mut MemberProp) {
+        if let MemberProp::Computed(c) = p {
+            c.visit_mut_with(self);
+        }
+    }
+    fn visit_mut_prop_name(&mut self, p: &mut PropName) {
+        if let PropName::Computed(c) = p {
+            c.visit_mut_with(self);
+        }
+    }
+    fn visit_mut_prop(&mut self, p: &mut Prop) {
+        if let Prop::Shorthand(i) = p {
+            if let Some(n) = self.0.get(&i.to_id()) {
+                *p = Prop::KeyValue(KeyValueProp {
+                    key: PropName::Ident(IdentName::new(i.sym.clone(), DUMMY_SP)),
+                    value: ident_expr(n),
+                });
+            }
+            return;
+        }
+        p.visit_mut_children_with(self);
+    }
+}
+
+impl Normalizer {
+    /// Bindings with the same name but different scopes get distinct names,
+    /// and so do locals named like a global the body reads (hoisting a block's
+    /// `let x` must not capture a global `x` read elsewhere).
+    fn plan_names(&mut self, declared: &[Id], params: &HashSet<Id>, free: &HashSet<String>) {
+        let mut by_name: HashMap<&str, Vec<&Id>> = HashMap::new();
+        for id in declared {
+            let list = by_name.entry(&*id.0).or_default();
+            if !list.contains(&id) {
+                list.push(id);
+            }
+        }
+        for (name, ids) in by_name {
+            let shadows_free = free.contains(name);
+            if ids.len() < 2 && !shadows_free {
+                continue;
+            }
+            // Parameters keep their names (they are the function's parameters).
+            for (i, id) in ids.iter().enumerate() {
+                let keep_first = i == 0 && !shadows_free && !ids.iter().any(|x| params.contains(x));
+                if params.contains(id) || keep_first {
+                    continue;
+                }
+                self.rename.insert((*id).clone(), format!("{name}$${i}"));
+            }
+        }
+    }
+
+    fn temp(&mut self) -> String {
+        let name = format!("$$t{}", self.temps);
+        self.temps += 1;
+        self.temps_declared.push(name.clone());
+        self.open.push(name.clone());
+        self.live.entry(name.clone()).or_default();
+        name
+    }
+
+    fn next_site(&mut self) -> usize {
+        let k = self.sites;
+        self.sites += 1;
+        for t in &self.open {
+            self.live.get_mut(t).expect("declared").push(k);
+        }
+        k
+    }
+
+    fn site(&mut self, body: Stmt, out: &mut Vec<Stmt>) {
+        let k = self.next_site();
+        out.push(Stmt::Labeled(LabeledStmt {
+            span: DUMMY_SP,
+            label: ident(&site_label(k)),
+            body: Box::new(body),
+        }));
+    }
+
+    /// A yield point: `$$Lk: $$yield: ;` (expanded when the body is emitted).
+    fn yield_point(&mut self) -> Stmt {
+        let k = self.next_site();
+        Stmt::Labeled(LabeledStmt {
+            span: DUMMY_SP,
+            label: ident(&site_label(k)),
+            body: Box::new(Stmt::Labeled(LabeledStmt {
+                span: DUMMY_SP,
+                label: ident(YIELD_MARK),
+                body: Box::new(Stmt::Empty(EmptyStmt { span: DUMMY_SP })),
+            })),
+        })
+    }
+
+    fn block(&mut self, s: Stmt) -> Result<Stmt, Unsupported> {
+        let mut out = Vec::new();
+        match s {
+            Stmt::Block(b) => {
+                for s in b.stmts {
+                    self.stmt(s, &mut out)?;
+                }
+            }
+            other => self.stmt(other, &mut out)?,
+        }
+        Ok(block(out))
+    }
+
+    fn loop_body(&mut self, s: Stmt, head: Vec<Stmt>) -> Result<Stmt, Unsupported> {
+        let mut out = vec![self.yield_point()];
+        out.extend(head);
+        match s {
+            Stmt::Block(b) => {
+                for s in b.stmts {
+                    self.stmt(s, &mut out)?;
+                }
+            }
+            other => self.stmt(other, &mut out)?,
+        }
+        Ok(block(out))
+    }
+
+    fn stmt(&mut self, s: Stmt, out: &mut Vec<Stmt>) -> Result<(), Unsupported> {
+        let open = self.open.len();
+        let result = self.stmt_inner(s, out);
+        self.open.truncate(open);
+        result
+    }
+
+    fn stmt_inner(&mut self, s: Stmt, out: &mut Vec<Stmt>) -> Result<(), Unsupported> {
+        match s {
+            Stmt::Expr(e) => self.expr_stmt(*e.expr, out),
+            Stmt::Return(r) => {
+                match r.arg {
+                    Some(arg) if is_site_call(&arg) => {
+                        let call = self.call_operands(*arg, out)?;
+                        self.site(
+                            Stmt::Return(ReturnStmt {
+                                span: DUMMY_SP,
+                                arg: Some(Box::new(call)),
+                            }),
+                            out,
+                        );
+                    }
+                    Some(arg) => {
+                        let v = self.expr(*arg, out)?;
+                        out.push(Stmt::Return(ReturnStmt {
+                            span: DUMMY_SP,
+                            arg: Some(Box::new(v)),
+                        }));
+                    }
+                    None => out.push(Stmt::Return(r)),
+                }
+                Ok(())
+            }
+            Stmt::Throw(t) => {
+                let v = self.expr(*t.arg, out)?;
+                out.push(Stmt::Throw(ThrowStmt {
+                    span: DUMMY_SP,
+                    arg: Box::new(v),
+                }));
+                Ok(())
+            }
+            Stmt::Decl(Decl::Var(v)) => self.var_decl(*v, out),
+            Stmt::Decl(_) => Err(Unsupported("a declaration left after closure conversion")),
+            Stmt::Block(b) => {
+                let mut inner = Vec::new();
+                for s in b.stmts {
+                    self.stmt(s, &mut inner)?;
+                }
+                out.push(block(inner));
+                Ok(())
+            }
+            Stmt::If(i) => {
+                let test = self.expr(*i.test, out)?;
+                let cons = self.block(*i.cons)?;
+                let alt = match i.alt {
+                    Some(a) => Some(Box::new(self.block(*a)?)),
+                    None => None,
+                };
+                out.push(Stmt::If(IfStmt {
+                    span: DUMMY_SP,
+                    test: Box::new(test),
+                    cons: Box::new(cons),
+                    alt,
+                }));
+                Ok(())
+            }
+            Stmt::While(w) => self.while_loop(None, *w.test, *w.body, out),
+            Stmt::DoWhile(d) => {
+                if contains_call(&d.test) {
+                    return Err(Unsupported("a call in a do-while test"));
+                }
+                let body = self.loop_body(*d.body, vec![])?;
+                out.push(Stmt::DoWhile(DoWhileStmt {
+                    span: DUMMY_SP,
+                    test: d.test,
+                    body: Box::new(body),
+                }));
+                Ok(())
+            }
+            Stmt::For(f) => self.for_loop(None, f, out),
+            Stmt::ForOf(f) => {
+                self.for_each(None, f.left, *f.right, *f.body, "iterOf", f.is_await, out)
+            }
+            Stmt::ForIn(f) => self.for_each(None, f.left, *f.right, *f.body, "iterIn", false, out),
+            Stmt::Labeled(l) => match *l.body {
+                Stmt::While(w) => self.while_loop(Some(l.label), *w.test, *w.body, out),
+                Stmt::For(f) => self.for_loop(Some(l.label), f, out),
+                Stmt::ForOf(f) => self.for_each(
+                    Some(l.label),
+                    f.left,
+                    *f.right,
+                    *f.body,
+                    "iterOf",
+                    f.is_await,
+                    out,
+                ),
+                Stmt::ForIn(f) => self.for_each(
+                    Some(l.label),
+                    f.left,
+                    *f.right,
+                    *f.body,
+                    "iterIn",
+                    false,
+                    out,
+                ),
+                body => {
+                    let mut inner = Vec::new();
+                    self.stmt(body, &mut inner)?;
+                    out.push(Stmt::Labeled(LabeledStmt {
+                        span: DUMMY_SP,
+                        label: l.label,
+                        body: Box::new(block(inner)),
+                    }));
+                    Ok(())
+                }
+            },
+            Stmt::Switch(sw) => {
+                let disc = self.expr(*sw.discriminant, out)?;
+                let mut cases = Vec::new();
+                for c in sw.cases {
+                    if c.test.as_ref().is_some_and(|t| contains_call(t)) {
+                        return Err(Unsupported("a call in a case test"));
+                    }
+                    let mut cons = Vec::new();
+                    for s in c.cons {
+                        self.stmt(s, &mut cons)?;
+                    }
+                    cases.push(SwitchCase {
+                        span: DUMMY_SP,
+                        test: c.test,
+                        cons,
+                    });
+                }
+                out.push(Stmt::Switch(SwitchStmt {
+                    span: DUMMY_SP,
+                    body_ctxt: SyntaxContext::empty(),
+                    discriminant: Box::new(disc),
+                    cases,
+                }));
+                Ok(())
+            }
+            Stmt::Try(t) => {
+                let block_stmt = self.block(Stmt::Block(t.block))?;
+                let handler = match t.handler {
+                    Some(h) => {
+                        let param = self.temp();
+                        let mut body = Vec::new();
+                        if let Some(p) = h.param {
+                            let target = AssignTarget::try_from(p)
+                                .map_err(|_| Unsupported("a catch pattern"))?;
+                            body.push(expr_stmt(assign(target, ident_expr(&param))));
+                        }
+                        for s in h.body.stmts {
+                            self.stmt(s, &mut body)?;
+                        }
+                        Some((param, body))
+                    }
+                    None => None,
+                };
+                // A finally block runs for any completion; re-entering it would
+                // need that completion, so it is left as it is and `frames`
+                // holds captures off while it runs.
+                let finalizer = t.finalizer.map(|f| f.stmts);
+                out.push(try_stmt(block_stmt, handler, finalizer));
+                Ok(())
+            }
+            Stmt::Empty(_) | Stmt::Break(_) | Stmt::Continue(_) | Stmt::Debugger(_) => {
+                out.push(s);
+                Ok(())
+            }
+            Stmt::With(_) => Err(Unsupported("with")),
+        }
+    }
+
+    fn var_decl(&mut self, v: VarDecl, out: &mut Vec<Stmt>) -> Result<(), Unsupported> {
+        for d in v.decls {
+            match d.init {
+                Some(init) => {
+                    let target = AssignTarget::try_from(d.name)
+                        .map_err(|_| Unsupported("a declaration pattern"))?;
+                    self.assign_stmt(target, *init, out)?;
+                }
+                // `let x;` starts undefined on each entry; `var x;` keeps its value.
+                None if v.kind != VarDeclKind::Var => {
+                    let target = AssignTarget::try_from(d.name)
+                        .map_err(|_| Unsupported("a declaration pattern"))?;
+                    out.push(expr_stmt(assign(target, undefined())));
+                }
+                None => {}
+            }
+        }
+        Ok(())
+    }
+
+    fn expr_stmt(&mut self, e: Expr, out: &mut Vec<Stmt>) -> Result<(), Unsupported> {
+        match e {
+            Expr::Assign(a) if a.op == AssignOp::Assign => self.assign_stmt(a.left, *a.right, out),
+            e if is_site_call(&e) => {
+                let call = self.call_operands(e, out)?;
+                self.site(expr_stmt(Box::new(call)), out);
+                Ok(())
+            }
+            Expr::Seq(s) => {
+                for e in s.exprs {
+                    self.expr_stmt(*e, out)?;
+                }
+                Ok(())
+            }
+            e => {
+                let v = self.expr(e, out)?;
+                if !is_pure(&v) {
+                    out.push(expr_stmt(Box::new(v)));
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// `target = value` as a statement; a call on the right is the site itself
+    /// when the target is a plain name or a member of a stable object.
+    fn assign_stmt(
+        &mut self,
+        target: AssignTarget,
+        value: Expr,
+        out: &mut Vec<Stmt>,
+    ) -> Result<(), Unsupported> {
+        let value_calls = contains_call(&value);
+        let target = self.target(target, value_calls, out)?;
+        if is_site_call(&value) {
+            let call = self.call_operands(value, out)?;
+            self.site(expr_stmt(assign(target, Box::new(call))), out);
+        } else {
+            let v = self.expr(value, out)?;
+            out.push(expr_stmt(assign(target, Box::new(v))));
+        }
+        Ok(())
+    }
+
+    /// An assignment target whose parts are evaluated (into temporaries when a
+    /// call follows) before the value.
+    fn target(
+        &mut self,
+        target: AssignTarget,
+        call_follows: bool,
+        out: &mut Vec<Stmt>,
+    ) -> Result<AssignTarget, Unsupported> {
+        match target {
+            AssignTarget::Simple(SimpleAssignTarget::Member(m)) => {
+                let m = self.member(m, call_follows, out)?;
+                Ok(AssignTarget::Simple(SimpleAssignTarget::Member(m)))
+            }
+            AssignTarget::Simple(SimpleAssignTarget::Ident(i)) => {
+                Ok(AssignTarget::Simple(SimpleAssignTarget::Ident(i)))
+            }
+            AssignTarget::Pat(p) => {
+                if contains_call(&p) {
+                    return Err(Unsupported("a call inside a destructuring pattern"));
+                }
+                Ok(AssignTarget::Pat(p))
+            }
+            _ => Err(Unsupported("an assignment target")),
+        }
+    }
+
+    /// A member expression with its object (and computed key) evaluated; kept
+    /// in temporaries when something with a call follows.
+    fn member(
+        &mut self,
+        m: MemberExpr,
+        call_follows: bool,
+        out: &mut Vec<Stmt>,
+    ) -> Result<MemberExpr, Unsupported> {
+        let key_calls = matches!(&m.prop, MemberProp::Computed(c) if contains_call(&c.expr));
+        let mut obj = self.expr(*m.obj, out)?;
+        if (call_follows || key_calls) && !is_stable(&obj) {
+            obj = self.spill(obj, out);
+        }
+        let prop = match m.prop {
+            MemberProp::Computed(c) => {
+                let mut k = self.expr(*c.expr, out)?;
+                if call_follows && !is_stable(&k) {
+                    k = self.spill(k, out);
+                }
+                MemberProp::Computed(ComputedPropName {
+                    span: DUMMY_SP,
+                    expr: Box::new(k),
+                })
+            }
+            p => p,
+        };
+        Ok(MemberExpr {
+            span: DUMMY_SP,
+            obj: Box::new(obj),
+            prop,
+        })
+    }
+
+    fn spill(&mut self, e: Expr, out: &mut Vec<Stmt>) -> Expr {
+        let t = self.temp();
+        out.push(expr_stmt(assign(simple_ident_target(&t), Box::new(e))));
+        *ident_expr(&t)
+    }
+
+    /// The call with its callee and arguments evaluated, ready to be a site.
+    fn call_operands(&mut self, e: Expr, out: &mut Vec<Stmt>) -> Result<Expr, Unsupported> {
+        match e {
+            Expr::Call(c) => {
+                let arg_calls: Vec<bool> = c.args.iter().map(|a| contains_call(&a.expr)).collect();
+                let any_arg_call = arg_calls.iter().any(|x| *x);
+                let callee = match c.callee {
+                    Callee::Expr(callee) => Callee::Expr(Box::new(match *callee {
+                        Expr::Member(m) => Expr::Member(self.member(m, any_arg_call, out)?),
+                        Expr::Paren(ParenExpr { expr, .. })
+                            if matches!(&*expr, Expr::Member(_)) =>
+                        {
+                            // `(a.b)(x)` keeps `this`, like `a.b(x)`.
+                            let Expr::Member(m) = *expr else {
+                                unreachable!()
+                            };
+                            Expr::Member(self.member(m, any_arg_call, out)?)
+                        }
+                        other => {
+                            let v = self.expr(other, out)?;
+                            if any_arg_call && !is_stable(&v) {
+                                self.spill(v, out)
+                            } else {
+                                v
+                            }
+                        }
+                    })),
+                    Callee::Super(_) | Callee::Import(_) => {
+                        return Err(Unsupported("super() or import()"))
+                    }
+                };
+                let args = self.operands(
+                    c.args.into_iter().map(|a| (a.spread, *a.expr)).collect(),
+                    out,
+                )?;
+                Ok(Expr::Call(CallExpr {
+                    span: DUMMY_SP,
+                    ctxt: SyntaxContext::empty(),
+                    callee,
+                    args: args
+                        .into_iter()
+                        .map(|(spread, e)| ExprOrSpread {
+                            spread,
+                            expr: Box::new(e),
+                        })
+                        .collect(),
+                    type_args: None,
+                }))
+            }
+            Expr::TaggedTpl(t) => {
+                let tag = self.expr(*t.tag, out)?;
+                let tag = if t.tpl.exprs.iter().any(|e| contains_call(e)) && !is_stable(&tag) {
+                    self.spill(tag, out)
+                } else {
+                    tag
+                };
+                let mut tpl = *t.tpl;
+                let exprs = self.operands(
+                    std::mem::take(&mut tpl.exprs)
+                        .into_iter()
+                        .map(|e| (None, *e))
+                        .collect(),
+                    out,
+                )?;
+                tpl.exprs = exprs.into_iter().map(|(_, e)| Box::new(e)).collect();
+                Ok(Expr::TaggedTpl(TaggedTpl {
+                    span: DUMMY_SP,
+                    ctxt: SyntaxContext::empty(),
+                    tag: Box::new(tag),
+                    type_params: None,
+                    tpl: Box::new(tpl),
+                }))
+            }
+            Expr::Paren(p) => self.call_operands(*p.expr, out),
+            _ => Err(Unsupported("not a call")),
+        }
+    }
+
+    /// Operands evaluated left to right; an operand is kept in a temporary
+    /// when a later one contains a call (which could change it).
+    fn operands(
+        &mut self,
+        items: Vec<(Option<swc_common::Span>, Expr)>,
+        out: &mut Vec<Stmt>,
+    ) -> Result<Vec<(Option<swc_common::Span>, Expr)>, Unsupported> {
+        let calls: Vec<bool> = items.iter().map(|(_, e)| contains_call(e)).collect();
+        let mut result = Vec::with_capacity(items.len());
+        for (i, (spread, e)) in items.into_iter().enumerate() {
+            let mut v = self.expr(e, out)?;
+            let later_call = calls[i + 1..].iter().any(|c| *c);
+            if later_call && (!is_stable(&v) || spread.is_some()) {
+                v = self.spill(v, out);
+            }
+            result.push((spread, v));
+        }
+        Ok(result)
+    }
+
+    /// An expression with every call moved into a site before it; returns
+    /// what remains (call-free).
+    fn expr(&mut self, e: Expr, out: &mut Vec<Stmt>) -> Result<Expr, Unsupported> {
+        if !contains_call(&e) {
+            return Ok(e);
+        }
+        match e {
+            e if is_site_call(&e) => {
+                let call = self.call_operands(e, out)?;
+                let t = self.temp();
+                self.site(
+                    expr_stmt(assign(simple_ident_target(&t), Box::new(call))),
+                    out,
+                );
+                Ok(*ident_expr(&t))
+            }
+            Expr::Call(c) => {
+                // A factory or library call: not a site, but its operands may be.
+                let args = self.operands(
+                    c.args.into_iter().map(|a| (a.spread, *a.expr)).collect(),
+                    out,
+                )?;
+                Ok(Expr::Call(CallExpr {
+                    args: args
+                        .into_iter()
+                        .map(|(spread, e)| ExprOrSpread {
+                            spread,
+                            expr: Box::new(e),
+                        })
+                        .collect(),
+                    ..c
+                }))
+            }
+            Expr::Paren(p) => self.expr(*p.expr, out),
+            Expr::Seq(s) => {
+                let n = s.exprs.len();
+                let mut last = None;
+                for (i, e) in s.exprs.into_iter().enumerate() {
+                    if i + 1 == n {
+                        last = Some(self.expr(*e, out)?);
+                    } else {
+                        self.expr_stmt(*e, out)?;
+                    }
+                }
+                Ok(last.expect("a sequence has an expression"))
+            }
+            Expr::Bin(b)
+                if matches!(
+                    b.op,
+                    BinaryOp::LogicalAnd | BinaryOp::LogicalOr | BinaryOp::NullishCoalescing
+                ) =>
+            {
+                // `a && f()` -> `t = a; if (t) t = f();`
+                let t = self.temp();
+                let left = self.expr(*b.left, out)?;
+                out.push(expr_stmt(assign(simple_ident_target(&t), Box::new(left))));
+                let test = match b.op {
+                    BinaryOp::LogicalAnd => *ident_expr(&t),
+                    BinaryOp::LogicalOr => not(ident_expr(&t)),
+                    _ => Expr::Bin(BinExpr {
+                        span: DUMMY_SP,
+                        op: BinaryOp::EqEq,
+                        left: ident_expr(&t),
+                        right: null(),
+                    }),
+                };
+                let mut cons = Vec::new();
+                self.assign_stmt(simple_ident_target(&t), *b.right, &mut cons)?;
+                out.push(Stmt::If(IfStmt {
+                    span: DUMMY_SP,
+                    test: Box::new(test),
+                    cons: Box::new(block(cons)),
+                    alt: None,
+                }));
+                Ok(*ident_expr(&t))
+            }
+            Expr::Cond(c) => {
+                let t = self.temp();
+                let test = self.expr(*c.test, out)?;
+                let mut cons = Vec::new();
+                self.assign_stmt(simple_ident_target(&t), *c.cons, &mut cons)?;
+                let mut alt = Vec::new();
+                self.assign_stmt(simple_ident_target(&t), *c.alt, &mut alt)?;
+                out.push(Stmt::If(IfStmt {
+                    span: DUMMY_SP,
+                    test: Box::new(test),
+                    cons: Box::new(block(cons)),
+                    alt: Some(Box::new(block(alt))),
+                }));
+                Ok(*ident_expr(&t))
+            }
+            Expr::Bin(b) => {
+                let mut ops = self.operands(vec![(None, *b.left), (None, *b.right)], out)?;
+                let right = ops.pop().expect("two").1;
+                let left = ops.pop().expect("two").1;
+                Ok(Expr::Bin(BinExpr {
+                    span: DUMMY_SP,
+                    op: b.op,
+                    left: Box::new(left),
+                    right: Box::new(right),
+                }))
+            }
+            Expr::Unary(u) => {
+                if u.op == UnaryOp::Delete {
+                    return Err(Unsupported("delete of an expression with a call"));
+                }
+                let arg = self.expr(*u.arg, out)?;
+                Ok(Expr::Unary(UnaryExpr {
+                    span: DUMMY_SP,
+                    op: u.op,
+                    arg: Box::new(arg),
+                }))
+            }
+            Expr::Member(m) => Ok(Expr::Member(self.member(m, false, out)?)),
+            Expr::Assign(a) => {
+                if a.op != AssignOp::Assign {
+                    return self.compound_assign(a, out);
+                }
+                // `(x = f())` as a value: assign, then read the target back through a temporary.
+                let t = self.temp();
+                self.assign_stmt(simple_ident_target(&t), *a.right, out)?;
+                let target = self.target(a.left, false, out)?;
+                out.push(expr_stmt(assign(target, ident_expr(&t))));
+                Ok(*ident_expr(&t))
+            }
+            Expr::Array(a) => {
+                let mut items = Vec::new();
+                let mut holes = Vec::new();
+                for (i, el) in a.elems.into_iter().enumerate() {
+                    match el {
+                        Some(el) => items.push((el.spread, *el.expr)),
+                        None => holes.push(i),
+                    }
+                }
+                if !holes.is_empty() {
+                    return Err(Unsupported("an array literal with holes and calls"));
+                }
+                let items = self.operands(items, out)?;
+                Ok(Expr::Array(ArrayLit {
+                    span: DUMMY_SP,
+                    elems: items
+                        .into_iter()
+                        .map(|(spread, e)| {
+                            Some(ExprOrSpread {
+                                spread,
+                                expr: Box::new(e),
+                            })
+                        })
+                        .collect(),
+                }))
+            }
+            Expr::Object(o) => {
+                // Values (and computed keys) in order; spreads and methods as they are.
+                let mut items = Vec::new();
+                let mut shapes = Vec::new();
+                for p in o.props {
+                    match p {
+                        PropOrSpread::Spread(s) => {
+                            shapes.push(Shape::Spread);
+                            items.push((None, *s.expr));
+                        }
+                        PropOrSpread::Prop(p) => match *p {
+                            Prop::KeyValue(kv) => {
+                                if let PropName::Computed(c) = &kv.key {
+                                    if contains_call(&c.expr) {
+                                        return Err(Unsupported("a call in a computed key"));
+                                    }
+                                }
+                                shapes.push(Shape::KeyValue(kv.key));
+                                items.push((None, *kv.value));
+                            }
+                            other => {
+                                if contains_call(&other) {
+                                    return Err(Unsupported("a call in an object literal member"));
+                                }
+                                shapes.push(Shape::Other(Box::new(other)));
+                            }
+                        },
+                    }
+                }
+                let mut values = self.operands(items, out)?.into_iter();
+                let props = shapes
+                    .into_iter()
+                    .map(|shape| match shape {
+                        Shape::Spread => PropOrSpread::Spread(SpreadElement {
+                            dot3_token: DUMMY_SP,
+                            expr: Box::new(values.next().expect("value").1),
+                        }),
+                        Shape::KeyValue(key) => {
+                            PropOrSpread::Prop(Box::new(Prop::KeyValue(KeyValueProp {
+                                key,
+                                value: Box::new(values.next().expect("value").1),
+                            })))
+                        }
+                        Shape::Other(p) => PropOrSpread::Prop(p),
+                    })
+                    .collect();
+                Ok(Expr::Object(ObjectLit {
+                    span: DUMMY_SP,
+                    props,
+                }))
+            }
+            Expr::Tpl(t) => {
+                let exprs =
+                    self.operands(t.exprs.into_iter().map(|e| (None, *e)).collect(), out)?;
+                Ok(Expr::Tpl(Tpl {
+                    span: DUMMY_SP,
+                    exprs: exprs.into_iter().map(|(_, e)| Box::new(e)).collect(),
+                    quasis: t.quasis,
+                }))
+            }
+            Expr::New(n) => {
+                let arg_calls = n
+                    .args
+                    .as_ref()
+                    .is_some_and(|a| a.iter().any(|a| contains_call(&a.expr)));
+                let mut callee = self.expr(*n.callee, out)?;
+                if arg_calls && !is_stable(&callee) {
+                    callee = self.spill(callee, out);
+                }
+                let args = match n.args {
+                    Some(args) => Some(
+                        self.operands(
+                            args.into_iter().map(|a| (a.spread, *a.expr)).collect(),
+                            out,
+                        )?
+                        .into_iter()
+                        .map(|(spread, e)| ExprOrSpread {
+                            spread,
+                            expr: Box::new(e),
+                        })
+                        .collect(),
+                    ),
+                    None => None,
+                };
+                Ok(Expr::New(NewExpr {
+                    span: DUMMY_SP,
+                    ctxt: SyntaxContext::empty(),
+                    callee: Box::new(callee),
+                    args,
+                    type_args: None,
+                }))
+            }
+            Expr::Update(_) => Err(Unsupported("a call inside an update expression")),
+            Expr::OptChain(_) => Err(Unsupported("a call inside an optional chain")),
+            Expr::Yield(_) | Expr::Await(_) => Err(Unsupported("yield or await")),
+            _ => Err(Unsupported("an expression with a call")),
+        }
+    }
+
+    fn compound_assign(&mut self, a: AssignExpr, out: &mut Vec<Stmt>) -> Result<Expr, Unsupported> {
+        let op = match a.op.to_update() {
+            Some(op)
+                if !matches!(
+                    op,
+                    BinaryOp::LogicalAnd | BinaryOp::LogicalOr | BinaryOp::NullishCoalescing
+                ) =>
+            {
+                op
+            }
+            _ => return Err(Unsupported("a logical assignment with a call")),
+        };
+        // `o.p += f()` -> `t1 = o; t2 = t1.p; t3 = f(); t1.p = t2 + t3`
+        let target = self.target(a.left, true, out)?;
+        let read = match &target {
+            AssignTarget::Simple(SimpleAssignTarget::Ident(i)) => Expr::Ident(i.id.clone()),
+            AssignTarget::Simple(SimpleAssignTarget::Member(m)) => Expr::Member(m.clone()),
+            _ => return Err(Unsupported("a compound assignment target")),
+        };
+        let old = self.spill(read, out);
+        let value = self.expr(*a.right, out)?;
+        let t = self.temp();
+        let sum = Expr::Bin(BinExpr {
+            span: DUMMY_SP,
+            op,
+            left: Box::new(old),
+            right: Box::new(value),
+        });
+        out.push(expr_stmt(assign(simple_ident_target(&t), Box::new(sum))));
+        out.push(expr_stmt(assign(target, ident_expr(&t))));
+        Ok(*ident_expr(&t))
+    }
+
+    fn while_loop(
+        &mut self,
+        label: Option<Ident>,
+        test: Expr,
+        body: Stmt,
+        out: &mut Vec<Stmt>,
+    ) -> Result<(), Unsupported> {
+        let (test, head) = if contains_call(&test) {
+            // `while (f(x)) body` -> `while (true) { <yield>; t = f(x); if (!t) break; body }`
+            let mut head = Vec::new();
+            let v = self.expr(test, &mut head)?;
+            head.push(Stmt::If(IfStmt {
+                span: DUMMY_SP,
+                test: Box::new(not(Box::new(v))),
+                cons: Box::new(Stmt::Break(BreakStmt {
+                    span: DUMMY_SP,
+                    label: None,
+                })),
+                alt: None,
+            }));
+            (Expr::Lit(Lit::Bool(true.into())), head)
+        } else {
+            (test, vec![])
+        };
+        let body = self.loop_body(body, head)?;
+        push_labeled(
+            out,
+            label,
+            Stmt::While(WhileStmt {
+                span: DUMMY_SP,
+                test: Box::new(test),
+                body: Box::new(body),
+            }),
+        );
+        Ok(())
+    }
+
+    fn for_loop(
+        &mut self,
+        label: Option<Ident>,
+        f: ForStmt,
+        out: &mut Vec<Stmt>,
+    ) -> Result<(), Unsupported> {
+        match f.init {
+            Some(VarDeclOrExpr::VarDecl(v)) => self.var_decl(*v, out)?,
+            Some(VarDeclOrExpr::Expr(e)) => self.expr_stmt(*e, out)?,
+            None => {}
+        }
+        if f.test.as_ref().is_some_and(|t| contains_call(t))
+            || f.update.as_ref().is_some_and(|u| contains_call(u))
+        {
+            return Err(Unsupported("a call in a for-loop test or update"));
+        }
+        let body = self.loop_body(*f.body, vec![])?;
+        push_labeled(
+            out,
+            label,
+            Stmt::For(ForStmt {
+                span: DUMMY_SP,
+                init: None,
+                test: f.test,
+                update: f.update,
+                body: Box::new(body),
+            }),
+        );
+        Ok(())
+    }
+
+    /// `for (x of xs) body` -> `t = $things.iterOf(xs); while (true) { <yield>; if ($things.iterDone(t)) break; x = t.v; body }`
+    #[allow(clippy::too_many_arguments)]
+    fn for_each(
+        &mut self,
+        label: Option<Ident>,
+        left: ForHead,
+        right: Expr,
+        body: Stmt,
+        start: &str,
+        is_await: bool,
+        out: &mut Vec<Stmt>,
+    ) -> Result<(), Unsupported> {
+        if is_await {
+            return Err(Unsupported("for await"));
+        }
+        let iterable = self.expr(right, out)?;
+        if let Expr::Ident(t) = &iterable {
+            // Read out by `iterOf` at once: not needed by the loop's frames.
+            self.open.retain(|o| *o != *t.sym);
+        }
+        let state = self.temp();
+        out.push(expr_stmt(assign(
+            simple_ident_target(&state),
+            lib_call(start, vec![Box::new(iterable)]),
+        )));
+
+        let target = match left {
+            ForHead::VarDecl(v) => {
+                let d = v
+                    .decls
+                    .into_iter()
+                    .next()
+                    .ok_or(Unsupported("an empty for-of head"))?;
+                AssignTarget::try_from(d.name).map_err(|_| Unsupported("a for-of pattern"))?
+            }
+            ForHead::Pat(p) => {
+                AssignTarget::try_from(p).map_err(|_| Unsupported("a for-of target"))?
+            }
+            ForHead::UsingDecl(_) => return Err(Unsupported("using")),
+        };
+        let mut head = vec![Stmt::If(IfStmt {
+            span: DUMMY_SP,
+            test: lib_call("iterDone", vec![ident_expr(&state)]),
+            cons: Box::new(Stmt::Break(BreakStmt {
+                span: DUMMY_SP,
+                label: None,
+            })),
+            alt: None,
+        })];
+        self.assign_stmt(target, *member_expr(ident_expr(&state), "v"), &mut head)?;
+        let body = self.loop_body(body, head)?;
+        let mut looped = Vec::new();
+        push_labeled(
+            &mut looped,
+            label,
+            Stmt::While(WhileStmt {
+                span: DUMMY_SP,
+                test: Box::new(Expr::Lit(Lit::Bool(true.into()))),
+                body: Box::new(body),
+            }),
+        );
+        if start == "iterOf" {
+            // Leaving early (break, return, throw) closes the iterator, as for-of does.
+            let close = vec![expr_stmt(lib_call("iterClose", vec![ident_expr(&state)]))];
+            out.push(try_stmt(block(looped), None, Some(close)));
+        } else {
+            out.extend(looped);
+        }
+        Ok(())
+    }
+}
+
+enum Shape {
+    Spread,
+    KeyValue(PropName),
+    Other(Box<Prop>),
+}
+
+fn push_labeled(out: &mut Vec<Stmt>, label: Option<Ident>, s: Stmt) {
+    out.push(match label {
+        Some(label) => Stmt::Labeled(LabeledStmt {
+            span: DUMMY_SP,
+            label,
+            body: Box::new(s),
+        }),
+        None => s,
+    });
+}
+
+pub fn block(stmts: Vec<Stmt>) -> Stmt {
+    Stmt::Block(BlockStmt {
+        span: DUMMY_SP,
+        ctxt: SyntaxContext::empty(),
+        stmts,
+    })
+}
+
+pub fn try_stmt(
+    block_stmt: Stmt,
+    handler: Option<(String, Vec<Stmt>)>,
+    finalizer: Option<Vec<Stmt>>,
+) -> Stmt {
+    let Stmt::Block(block_stmt) = block_stmt else {
+        unreachable!("a block")
+    };
+    Stmt::Try(Box::new(TryStmt {
+        span: DUMMY_SP,
+        block: block_stmt,
+        handler: handler.map(|(param, stmts)| CatchClause {
+            span: DUMMY_SP,
+            param: Some(binding(&param)),
+            body: BlockStmt {
+                span: DUMMY_SP,
+                ctxt: SyntaxContext::empty(),
+                stmts,
+            },
+        }),
+        finalizer: finalizer.map(|stmts| BlockStmt {
+            span: DUMMY_SP,
+            ctxt: SyntaxContext::empty(),
+            stmts,
+        }),
+    }))
+}
+
+pub fn simple_ident_target(name: &str) -> AssignTarget {
+    AssignTarget::Simple(SimpleAssignTarget::Ident(BindingIdent {
+        id: ident(name),
+        type_ann: None,
+    }))
+}
+
+pub fn not(e: Box<Expr>) -> Expr {
+    Expr::Unary(UnaryExpr {
+        span: DUMMY_SP,
+        op: UnaryOp::Bang,
+        arg: e,
+    })
+}
+
+/// A call that is a site: anything but calls of factories (`$$fK(...)`) and
+/// of the runtime library (`$things.x(...)`), which never capture.
+pub fn is_site_call(e: &Expr) -> bool {
+    match e {
+        Expr::Call(c) => match &c.callee {
+            Callee::Expr(callee) => !is_internal_callee(callee),
+            _ => true,
+        },
+        Expr::TaggedTpl(_) => true,
+        Expr::Paren(p) => is_site_call(&p.expr),
+        _ => false,
+    }
+}
+
+fn is_internal_callee(callee: &Expr) -> bool {
+    match callee {
+        Expr::Ident(i) => i.sym.starts_with("$$f"),
+        Expr::Member(m) => matches!(&*m.obj, Expr::Ident(i) if &*i.sym == LIB),
+        _ => false,
+    }
+}
+
+/// Values that cannot change between their evaluation and a later call in
+/// the same statement: literals, temporaries and scope-object references.
+fn is_stable(e: &Expr) -> bool {
+    match e {
+        Expr::Lit(_) | Expr::This(_) => true,
+        Expr::Ident(i) => {
+            i.sym.starts_with("$$t") || i.sym.starts_with("$$s") || &*i.sym == "undefined"
+        }
+        Expr::Unary(u) => u.op == UnaryOp::Void && is_stable(&u.arg),
+        _ => false,
+    }
+}
+
+fn is_pure(e: &Expr) -> bool {
+    matches!(e, Expr::Lit(_) | Expr::Ident(_) | Expr::This(_))
+}
+
+/// Whether an expression (not counting nested functions) calls anything that
+/// could capture.
+pub fn contains_call<N: VisitWith<CallFinder>>(n: &N) -> bool {
+    let mut f = CallFinder(false);
+    n.visit_with(&mut f);
+    f.0
+}
+
+pub struct CallFinder(bool);
+
+impl Visit for CallFinder {
+    fn visit_call_expr(&mut self, c: &CallExpr) {
+        if is_site_call(&Expr::Call(c.clone())) {
+            self.0 = true;
+        }
+        c.visit_children_with(self);
+    }
+    fn visit_tagged_tpl(&mut self, _: &TaggedTpl) {
+        self.0 = true;
+    }
+    fn visit_new_expr(&mut self, n: &NewExpr) {
+        n.visit_children_with(self);
+    }
+    fn visit_opt_call(&mut self, _: &OptCall) {
+        self.0 = true;
+    }
+    fn visit_yield_expr(&mut self, _: &YieldExpr) {
+        self.0 = true;
+    }
+    fn visit_await_expr(&mut self, _: &AwaitExpr) {
+        self.0 = true;
+    }
+    fn visit_function(&mut self, _: &Function) {}
+    fn visit_arrow_expr(&mut self, _: &ArrowExpr) {}
+    fn visit_class(&mut self, _: &Class) {}
+}
+
+fn collect_bindings(p: &Pat, out: &mut Vec<Id>) {
+    struct C<'a>(&'a mut Vec<Id>);
+    impl Visit for C<'_> {
+        fn visit_binding_ident(&mut self, b: &BindingIdent) {
+            self.0.push(b.id.to_id());
+        }
+        fn visit_expr(&mut self, _: &Expr) {}
+        fn visit_prop_name(&mut self, _: &PropName) {}
+    }
+    p.visit_with(&mut C(out));
+}
+
+/// Every binding declared in the body (any block), not in nested functions.
+fn collect_declarations(stmts: &[Stmt], out: &mut Vec<Id>) {
+    struct C<'a>(&'a mut Vec<Id>);
+    impl Visit for C<'_> {
+        fn visit_var_declarator(&mut self, d: &VarDeclarator) {
+            collect_bindings(&d.name, self.0);
+            d.init.visit_with(self);
+        }
+        fn visit_catch_clause(&mut self, c: &CatchClause) {
+            if let Some(p) = &c.param {
+                collect_bindings(p, self.0);
+            }
+            c.body.visit_with(self);
+        }
+        fn visit_function(&mut self, _: &Function) {}
+        fn visit_arrow_expr(&mut self, _: &ArrowExpr) {}
+        fn visit_class(&mut self, _: &Class) {}
+    }
+    stmts.visit_with(&mut C(out));
+}

@@ -1,0 +1,179 @@
+// capture.js: capturing the call stack at yield points, and re-entering it.
+//
+// Instrumented code counts down a budget at every yield point (function
+// entries and loop back-edges) and calls `lib.yield()` when it runs out. When
+// a snapshot is wanted there, `yield` throws CAPTURE; every instrumented frame
+// on the way down records itself (function body, call-site label, locals,
+// this) and rethrows; the task dispatcher at the bottom writes the snapshot.
+// A restore re-enters the recorded frames bottom first through their resume
+// bodies. Frames that cannot be re-entered (getters, generators, promise jobs,
+// ...) raise `lib.nc` while they run; a capture waits until it is zero.
+"use strict";
+((lib) => {
+  const ops = lib.ops;
+  const CAPTURE = (lib.CAPTURE = Object.freeze({ things: "capture" }));
+  // Yield-point hits between polls of the host (a poll is one cheap op call).
+  const POLL_EVERY = 10000;
+  // Hits to wait before trying again while a capture is blocked.
+  const RETRY_EVERY = 100;
+
+  // Thrown into a catch block to re-enter it.
+  lib.RESUME = Object.freeze({ things: "resume" });
+  lib.argsOf = (args) => Array.prototype.slice.call(args);
+
+  // for-of and for-in keep their position in plain objects a snapshot can
+  // carry: arrays by index; other iterables through their iterator.
+  const arrayIterator = Array.prototype[Symbol.iterator];
+  // The engine's own iterators (over maps, sets, strings, matches, ...) keep
+  // their position where no snapshot can read it: they are read out at once.
+  const nativeIteratorProtos = new Set(
+    [[][Symbol.iterator](), new Map().entries(), new Set().values(), ""[Symbol.iterator](), /a/g[Symbol.matchAll]("")]
+      .map((it) => Object.getPrototypeOf(it)),
+  );
+  lib.iterOf = (iterable) => {
+    if (Array.isArray(iterable) && iterable[Symbol.iterator] === arrayIterator) return { a: iterable, i: 0, v: undefined };
+    if (iterable == null) throw new TypeError(`${iterable} is not iterable`);
+    const method = iterable[Symbol.iterator];
+    if (typeof method !== "function") throw new TypeError(`${typeof iterable === "object" ? "object" : String(iterable)} is not iterable`);
+    const it = Reflect.apply(method, iterable, []);
+    if (nativeIteratorProtos.has(Object.getPrototypeOf(it))) {
+      const items = [];
+      for (let r = it.next(); !r.done; r = it.next()) items.push(r.value);
+      return { a: items, i: 0, v: undefined };
+    }
+    return { it, next: it.next, v: undefined };
+  };
+  lib.iterIn = (obj) => {
+    const keys = [];
+    for (const k in obj) keys.push(k);
+    return { keys, obj: Object(obj), i: 0, v: undefined };
+  };
+  lib.iterDone = (s) => {
+    if (s.a !== undefined) {
+      if (s.i >= s.a.length) return true;
+      s.v = s.a[s.i++];
+      return false;
+    }
+    if (s.keys !== undefined) {
+      // Keys deleted before they are reached are skipped, as for-in does.
+      while (s.i < s.keys.length) {
+        const k = s.keys[s.i++];
+        if (k in s.obj) {
+          s.v = k;
+          return false;
+        }
+      }
+      return true;
+    }
+    const r = Reflect.apply(s.next, s.it, []);
+    if (r.done) {
+      s.done = true;
+      return true;
+    }
+    s.v = r.value;
+    return false;
+  };
+  // Leaving a for-of early closes its iterator.
+  lib.iterClose = (s) => {
+    if (s.it === undefined || s.done) return;
+    s.done = true;
+    const close = s.it.return;
+    if (close !== undefined && close !== null) Reflect.apply(close, s.it, []);
+  };
+  lib.constAssign = () => {
+    throw new TypeError("Assignment to constant variable.");
+  };
+
+  lib.nc = 0;
+  lib.capturing = false;
+  lib.frames = null;
+  lib.resumeStack = [];
+  // Hits counted so far (at the last call of `yield`), and the budget then given.
+  const count = (lib.yieldCount = { hits: 0, budget: 0 });
+  const target = lib.config.snapshotAtYield;
+
+  const nextBudget = () => {
+    const left = target ? target - count.hits - 1 : Infinity;
+    return left < 0 ? POLL_EVERY : Math.min(POLL_EVERY, left);
+  };
+  lib.budget0 = () => (count.budget = nextBudget());
+
+  // Called by instrumented code when its budget runs out; returns the next budget.
+  lib.yield = () => {
+    count.hits += count.budget + 1;
+    const wanted = (target && count.hits === target) || ops.op_things_poll() === 1 || lib.captureWanted;
+    if (wanted) {
+      if (lib.nc === 0) {
+        lib.captureWanted = false;
+        lib.capturing = true;
+        lib.frames = [];
+        throw CAPTURE;
+      }
+      lib.captureWanted = true;
+      return (count.budget = RETRY_EVERY);
+    }
+    return (count.budget = nextBudget());
+  };
+
+  // Called by each instrumented frame's handler while a capture unwinds.
+  lib.frame = (body, site, self, thisArg, locals, env, args) => {
+    lib.frames.push({ k: body, s: site, f: self, t: thisArg, l: locals, e: env, a: args });
+  };
+
+  // Called at a call site of a resume body: re-enters the next recorded frame
+  // (the one that was called there) and returns what it returns.
+  lib.reenter = () => {
+    const fr = lib.resumeStack.pop();
+    const resume = lib.resumes[fr.k](fr.e, fr.f);
+    return Reflect.apply(resume, fr.t, [fr]);
+  };
+
+  // Total yield-point hits so far (tests use it to spread snapshot points).
+  lib.yieldHits = () => count.hits + (count.budget - lib.readCounter());
+
+  // Runs `fn` with captures held off (library code that calls program code).
+  lib.guarded = (fn, thisArg, args) => {
+    lib.nc++;
+    try {
+      return Reflect.apply(fn, thisArg, args);
+    } finally {
+      lib.nc--;
+    }
+  };
+
+  // Replaces a built-in method by one that holds captures off while it runs.
+  const holdCapturesIn = (holder, name) => {
+    const native = holder[name];
+    if (typeof native !== "function") return;
+    const guarded = {
+      [name](...args) {
+        return lib.guarded(native, this, args);
+      },
+    }[name];
+    Object.defineProperty(guarded, "length", { value: native.length });
+    Object.defineProperty(holder, name, { value: guarded, writable: true, enumerable: false, configurable: true });
+  };
+
+  if (lib.config.raw) return;
+  // Generator bodies run inside the engine's generator machinery, which a
+  // capture cannot unwind and rebuild; and built-ins that call program
+  // functions back have frames no snapshot can hold. While either runs,
+  // captures wait (DESIGN.md: "defers to the next point that can").
+  const generatorProto = Object.getPrototypeOf(Object.getPrototypeOf(function* () {}()));
+  const arrayLike = ["every", "filter", "find", "findIndex", "findLast", "findLastIndex", "forEach", "map", "reduce", "reduceRight", "some", "sort", "toSorted"];
+  const callbackTakers = [
+    [generatorProto, ["next", "return", "throw"]],
+    [Array.prototype, [...arrayLike, "flatMap"]],
+    [Object.getPrototypeOf(Uint8Array.prototype), arrayLike],
+    [Array, ["from"]],
+    [Object.getPrototypeOf(Uint8Array), ["from"]],
+    [String.prototype, ["replace", "replaceAll"]],
+    [JSON, ["parse", "stringify"]],
+    [Object, ["groupBy"]],
+    [Map, ["groupBy"]],
+    [Map.prototype, ["forEach"]],
+    [Set.prototype, ["forEach"]],
+    [Reflect, ["construct"]],
+  ];
+  for (const [holder, names] of callbackTakers) for (const name of names) holdCapturesIn(holder, name);
+})(globalThis.__things);
