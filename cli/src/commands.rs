@@ -48,12 +48,27 @@ pub fn instrument(file: &Path) -> anyhow::Result<u8> {
     match things_js_instrumenter::instrument(&source, &display_name(file)) {
         Ok(out) => {
             print!("{}", out.code);
+            report_notes(&out.notes);
             Ok(0)
         }
         Err(err) => {
             eprintln!("{}:{err}", file.display());
             Ok(1)
         }
+    }
+}
+
+/// Tells which constructs keep functions from being captured mid-call.
+fn report_notes(notes: &[&str]) {
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for note in notes {
+        match counts.iter_mut().find(|(n, _)| n == note) {
+            Some((_, c)) => *c += 1,
+            None => counts.push((note, 1)),
+        }
+    }
+    for (note, count) in counts {
+        eprintln!("things-js: note: {count} function(s) run without stack capture (a snapshot waits until they return): {note}");
     }
 }
 

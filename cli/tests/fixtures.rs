@@ -29,6 +29,40 @@ const KNOWN_FAILING: &[(&str, &str)] = &[
     ),
 ];
 
+/// Fixtures captured mid-task, at yield points spread through their run
+/// (inside loops, deep recursion, callbacks, timers); every point must give
+/// a snapshot that restores to the rest of the output.
+const STACK_SNAPSHOT: &[&str] = &[
+    "arrays_special_values",
+    "classes_basic",
+    "closures_loop_let",
+    "closures_shared",
+    "collections_map_set",
+    "counter",
+    "cycles_shared_refs",
+    "dates_utc",
+    "destructuring",
+    "errors_custom",
+    "event_emitter",
+    "factorial",
+    "functions_params",
+    "game_of_life",
+    "loop_collatz",
+    "loop_mandelbrot",
+    "loop_sieve",
+    "loops_labels",
+    "lru_cache",
+    "operators_modern",
+    "prototypes_chain",
+    "recursion_deep",
+    "regexp_exec",
+    "switch_vm",
+    "symbols_keys",
+    "text_wordfreq",
+    "timers_mixed",
+    "typed_arrays",
+];
+
 /// Fixtures that return to the event loop with no generator or async
 /// function suspended: a snapshot between any two turns must be taken and
 /// must restore. (Capture in the middle of a task, and of suspended
@@ -128,6 +162,8 @@ enum Point {
     After(u64),
     /// `--snapshot-at-turn N`: before the N-th event-loop turn (deterministic).
     Turn(u64),
+    /// `--snapshot-at-yield N`: at the N-th yield point (deterministic).
+    Yield(u64),
 }
 
 /// Runs a fixture, snapshots it at each point in turn, restoring each
@@ -141,6 +177,7 @@ fn run_with_hops(name: &str, points: &[Point], dir: &Path) -> String {
         let (flag, value) = match point {
             Point::After(ms) => ("--snapshot-after", ms.to_string()),
             Point::Turn(n) => ("--snapshot-at-turn", n.to_string()),
+            Point::Yield(n) => ("--snapshot-at-yield", n.to_string()),
         };
         let snap_arg = snap.display().to_string();
         let source = match &previous {
@@ -178,15 +215,52 @@ fn temp_dir(tag: &str) -> PathBuf {
     dir
 }
 
-/// How many event-loop turns an uninterrupted run of the fixture takes.
-fn turns(name: &str) -> u64 {
+/// A count an uninterrupted run reports (`turns` or `yields`).
+fn count(name: &str, what: &str) -> u64 {
     let out = things_js(&["run", &fixture(name), "--report-counts"]);
     assert!(out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
+    let prefix = format!("things-js: {what}: ");
     err.lines()
-        .find_map(|l| l.strip_prefix("things-js: turns: "))
+        .find_map(|l| l.strip_prefix(prefix.as_str()))
         .and_then(|n| n.trim().parse().ok())
-        .expect("a turn count")
+        .expect("a count")
+}
+
+fn turns(name: &str) -> u64 {
+    count(name, "turns")
+}
+
+#[test]
+fn fixtures_continue_after_a_snapshot_at_five_yield_points() {
+    let dir = temp_dir("yields");
+    for name in STACK_SNAPSHOT {
+        let total = count(name, "yields");
+        for k in 1..=5 {
+            let point = total * k / 6;
+            let text = run_with_hops(name, &[Point::Yield(point)], &dir);
+            assert_eq!(
+                text,
+                expected(name),
+                "{name} snapshotted at yield point {point} of {total}"
+            );
+        }
+    }
+}
+
+#[test]
+fn fixtures_survive_three_hops_mid_task() {
+    let dir = temp_dir("yield-hops");
+    for name in STACK_SNAPSHOT {
+        let step = count(name, "yields") / 4;
+        let points = [Point::Yield(step), Point::Yield(step), Point::Yield(step)];
+        let text = run_with_hops(name, &points, &dir);
+        assert_eq!(
+            text,
+            expected(name),
+            "{name} over three hops of {step} yield points"
+        );
+    }
 }
 
 #[test]

@@ -86,18 +86,7 @@ pub fn assign(target: AssignTarget, value: Box<Expr>) -> Box<Expr> {
     }))
 }
 
-/// An expression statement; `({ a } = o)` keeps the parentheses an object
-/// pattern needs at the start of a statement.
 pub fn expr_stmt(expr: Box<Expr>) -> Stmt {
-    let expr = match *expr {
-        Expr::Assign(a) if matches!(a.left, AssignTarget::Pat(AssignTargetPat::Object(_))) => {
-            Box::new(Expr::Paren(ParenExpr {
-                span: DUMMY_SP,
-                expr: Box::new(Expr::Assign(a)),
-            }))
-        }
-        other => Box::new(other),
-    };
     Stmt::Expr(ExprStmt {
         span: DUMMY_SP,
         expr,

@@ -35,6 +35,8 @@ pub struct Lifted {
     pub table: Vec<String>,
     /// Resume-body factories by body id (see `frames`).
     pub resumes: Vec<String>,
+    /// Why some functions run without stack capture (see `frames`).
+    pub notes: Vec<&'static str>,
 }
 
 /// What `frames` does with a function body.
@@ -88,6 +90,7 @@ pub fn run(script: &mut Script, analysis: &Analysis) -> Lifted {
             decls: Vec::new(),
             table: vec!["$$main".into()],
             resumes: Vec::new(),
+            notes: Vec::new(),
         },
         next_scope: 0,
         declaring: false,
@@ -320,7 +323,10 @@ impl Rewriter<'_> {
                         self.lifted.decls.push(resume);
                         *stmts = normal;
                     }
-                    frames::Framed::Guarded(body) => *stmts = body,
+                    frames::Framed::Guarded(body, reason) => {
+                        self.lifted.notes.push(reason);
+                        *stmts = body;
+                    }
                 }
             }
             Framing::Guard => *stmts = frames::guarded(std::mem::take(stmts)),

@@ -48,15 +48,15 @@ pub struct Body {
 pub enum Framed {
     /// The normal body and the resume factory `$$rB`.
     Capturable(Vec<Stmt>, Stmt),
-    /// The body could not be made capturable: it runs guarded.
-    Guarded(Vec<Stmt>),
+    /// The body could not be made capturable (the reason given): it runs guarded.
+    Guarded(Vec<Stmt>, &'static str),
 }
 
 pub fn capturable(b: Body) -> Framed {
     let (directives, stmts): (Vec<Stmt>, Vec<Stmt>) = split_directives(b.stmts.clone());
     let norm = match normalize::function_body(&b.params, stmts) {
         Ok(n) => n,
-        Err(_) => return Framed::Guarded(guarded(b.stmts)),
+        Err(normalize::Unsupported(reason)) => return Framed::Guarded(guarded(b.stmts), reason),
     };
     let mut names: Vec<String> = Vec::new();
     for p in &b.params {

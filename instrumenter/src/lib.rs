@@ -26,6 +26,9 @@ pub struct Instrumented {
     /// A classic script for the runtime: it registers the program with the
     /// runtime library (`globalThis.__things`) without running it.
     pub code: String,
+    /// Constructs that made a function run without stack capture (a capture
+    /// waits until it returns), one entry per function.
+    pub notes: Vec<&'static str>,
 }
 
 /// Rewrites `source` into its capturable form.
@@ -37,8 +40,9 @@ pub fn instrument(source: &str, filename: &str) -> Result<Instrumented, SyntaxEr
         desugar_async::run(&mut script);
         let analysis = analyze::run(&script);
         let lifted = closures::run(&mut script, &analysis);
+        let notes = lifted.notes.clone();
         let code = emit::program(&parsed.cm, script, lifted, parsed.strict);
-        Ok(Instrumented { code })
+        Ok(Instrumented { code, notes })
     })
 }
 

@@ -44,8 +44,10 @@ pub fn site_label(k: usize) -> String {
 }
 
 pub fn function_body(params: &[Pat], stmts: Vec<Stmt>) -> Result<Normalized, Unsupported> {
-    let mut n = Normalizer::default();
-    n.sites = 1; // 0 is the entry yield point
+    let mut n = Normalizer {
+        sites: 1, // 0 is the entry yield point
+        ..Default::default()
+    };
     let mut declared = Vec::new();
     for p in params {
         collect_bindings(p, &mut declared);
@@ -168,6 +170,43 @@ impl VisitMut for ConstGuard {
             span: DUMMY_SP,
             exprs: vec![value, lib_call("constAssign", vec![str_lit(&id.sym)])],
         });
+    }
+    fn visit_mut_function(&mut self, _: &mut Function) {}
+    fn visit_mut_arrow_expr(&mut self, _: &mut ArrowExpr) {}
+    fn visit_mut_class(&mut self, _: &mut Class) {}
+}
+
+/// `continue` for one loop (unlabeled at its own depth, or with its label)
+/// becomes `break` out of the labeled block that ends its body.
+struct ContinueToBreak {
+    label: Option<String>,
+    to: Ident,
+    /// Loops entered inside the body (an unlabeled `continue` there is theirs).
+    depth: usize,
+}
+
+impl VisitMut for ContinueToBreak {
+    fn visit_mut_stmt(&mut self, s: &mut Stmt) {
+        match s {
+            Stmt::Continue(c) => {
+                let ours = match &c.label {
+                    None => self.depth == 0,
+                    Some(l) => self.label.as_deref() == Some(&*l.sym),
+                };
+                if ours {
+                    *s = Stmt::Break(BreakStmt {
+                        span: DUMMY_SP,
+                        label: Some(self.to.clone()),
+                    });
+                }
+            }
+            Stmt::For(_) | Stmt::ForIn(_) | Stmt::ForOf(_) | Stmt::While(_) | Stmt::DoWhile(_) => {
+                self.depth += 1;
+                s.visit_mut_children_with(self);
+                self.depth -= 1;
+            }
+            _ => s.visit_mut_children_with(self),
+        }
     }
     fn visit_mut_function(&mut self, _: &mut Function) {}
     fn visit_mut_arrow_expr(&mut self, _: &mut ArrowExpr) {}
@@ -427,7 +466,7 @@ impl Normalizer {
                 let disc = self.expr(*sw.discriminant, out)?;
                 let mut cases = Vec::new();
                 for c in sw.cases {
-                    if c.test.as_ref().is_some_and(|t| contains_call(t)) {
+                    if c.test.as_ref().is_some_and(contains_call) {
                         return Err(Unsupported("a call in a case test"));
                     }
                     let mut cons = Vec::new();
@@ -661,7 +700,7 @@ impl Normalizer {
             }
             Expr::TaggedTpl(t) => {
                 let tag = self.expr(*t.tag, out)?;
-                let tag = if t.tpl.exprs.iter().any(|e| contains_call(e)) && !is_stable(&tag) {
+                let tag = if t.tpl.exprs.iter().any(contains_call) && !is_stable(&tag) {
                     self.spill(tag, out)
                 } else {
                     tag
@@ -684,6 +723,8 @@ impl Normalizer {
                 }))
             }
             Expr::Paren(p) => self.call_operands(*p.expr, out),
+            // Its only call is the chain's own (see `is_site_call`).
+            e @ Expr::OptChain(_) => Ok(e),
             _ => Err(Unsupported("not a call")),
         }
     }
@@ -951,7 +992,19 @@ impl Normalizer {
                     type_args: None,
                 }))
             }
-            Expr::Update(_) => Err(Unsupported("a call inside an update expression")),
+            Expr::Update(u) => match *u.arg {
+                // `counts[f(x)]++`: the key is evaluated first.
+                Expr::Member(m) => {
+                    let m = self.member(m, false, out)?;
+                    Ok(Expr::Update(UpdateExpr {
+                        span: DUMMY_SP,
+                        op: u.op,
+                        prefix: u.prefix,
+                        arg: Box::new(Expr::Member(m)),
+                    }))
+                }
+                _ => Err(Unsupported("a call inside an update expression")),
+            },
             Expr::OptChain(_) => Err(Unsupported("a call inside an optional chain")),
             Expr::Yield(_) | Expr::Await(_) => Err(Unsupported("yield or await")),
             _ => Err(Unsupported("an expression with a call")),
@@ -1031,18 +1084,18 @@ impl Normalizer {
     fn for_loop(
         &mut self,
         label: Option<Ident>,
-        f: ForStmt,
+        mut f: ForStmt,
         out: &mut Vec<Stmt>,
     ) -> Result<(), Unsupported> {
-        match f.init {
+        match f.init.take() {
             Some(VarDeclOrExpr::VarDecl(v)) => self.var_decl(*v, out)?,
             Some(VarDeclOrExpr::Expr(e)) => self.expr_stmt(*e, out)?,
             None => {}
         }
-        if f.test.as_ref().is_some_and(|t| contains_call(t))
-            || f.update.as_ref().is_some_and(|u| contains_call(u))
+        if f.test.as_ref().is_some_and(contains_call)
+            || f.update.as_ref().is_some_and(contains_call)
         {
-            return Err(Unsupported("a call in a for-loop test or update"));
+            return self.for_loop_with_calls(label, f, out);
         }
         let body = self.loop_body(*f.body, vec![])?;
         push_labeled(
@@ -1054,6 +1107,61 @@ impl Normalizer {
                 test: f.test,
                 update: f.update,
                 body: Box::new(body),
+            }),
+        );
+        Ok(())
+    }
+
+    /// `for (; test; update) body` with calls in test or update:
+    /// `for (;;) { <yield>; <test>; if (!t) break; $$next: { body } <update> }`,
+    /// with the body's `continue`s for this loop turned into `break $$next`.
+    fn for_loop_with_calls(
+        &mut self,
+        label: Option<Ident>,
+        f: ForStmt,
+        out: &mut Vec<Stmt>,
+    ) -> Result<(), Unsupported> {
+        let next = ident(&format!("$$next{}", self.sites));
+        let mut body = *f.body;
+        body.visit_mut_with(&mut ContinueToBreak {
+            label: label.as_ref().map(|l| l.sym.to_string()),
+            to: next.clone(),
+            depth: 0,
+        });
+        let mut head = Vec::new();
+        if let Some(test) = f.test {
+            let v = self.expr(*test, &mut head)?;
+            head.push(Stmt::If(IfStmt {
+                span: DUMMY_SP,
+                test: Box::new(not(Box::new(v))),
+                cons: Box::new(Stmt::Break(BreakStmt {
+                    span: DUMMY_SP,
+                    label: None,
+                })),
+                alt: None,
+            }));
+        }
+        let mut inner = Vec::new();
+        self.stmt(body, &mut inner)?;
+        head.push(Stmt::Labeled(LabeledStmt {
+            span: DUMMY_SP,
+            label: next,
+            body: Box::new(block(inner)),
+        }));
+        if let Some(update) = f.update {
+            self.expr_stmt(*update, &mut head)?;
+        }
+        let mut stmts = vec![self.yield_point()];
+        stmts.extend(head);
+        push_labeled(
+            out,
+            label,
+            Stmt::For(ForStmt {
+                span: DUMMY_SP,
+                init: None,
+                test: None,
+                update: None,
+                body: Box::new(block(stmts)),
             }),
         );
         Ok(())
@@ -1209,8 +1317,37 @@ pub fn is_site_call(e: &Expr) -> bool {
         },
         Expr::TaggedTpl(_) => true,
         Expr::Paren(p) => is_site_call(&p.expr),
+        // `a?.b(x)` with that one call: its callee and arguments are call-free.
+        Expr::OptChain(_) => count_calls(e) == 1,
         _ => false,
     }
+}
+
+/// Calls (that could capture) in an expression, not counting nested functions.
+fn count_calls(e: &Expr) -> usize {
+    struct N(usize);
+    impl Visit for N {
+        fn visit_call_expr(&mut self, c: &CallExpr) {
+            if !matches!(&c.callee, Callee::Expr(callee) if is_internal_callee(callee)) {
+                self.0 += 1;
+            }
+            c.visit_children_with(self);
+        }
+        fn visit_opt_call(&mut self, c: &OptCall) {
+            self.0 += 1;
+            c.visit_children_with(self);
+        }
+        fn visit_tagged_tpl(&mut self, t: &TaggedTpl) {
+            self.0 += 1;
+            t.visit_children_with(self);
+        }
+        fn visit_function(&mut self, _: &Function) {}
+        fn visit_arrow_expr(&mut self, _: &ArrowExpr) {}
+        fn visit_class(&mut self, _: &Class) {}
+    }
+    let mut n = N(0);
+    e.visit_with(&mut n);
+    n.0
 }
 
 fn is_internal_callee(callee: &Expr) -> bool {
