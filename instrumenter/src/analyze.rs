@@ -121,3 +121,41 @@ impl Visit for Analyzer {
         self.uses.push((n.to_id(), self.current()));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::with_script;
+
+    fn captured(source: &str) -> Vec<String> {
+        with_script(source, |s| {
+            let mut names: Vec<String> = super::run(s)
+                .captured
+                .iter()
+                .map(|id| id.0.to_string())
+                .collect();
+            names.sort();
+            names
+        })
+    }
+
+    #[test]
+    fn only_bindings_used_by_another_function_are_captured() {
+        assert_eq!(
+            captured("function f() { let a = 1, b = 2; b++; return () => a; }"),
+            ["a"]
+        );
+    }
+
+    #[test]
+    fn top_level_bindings_read_by_functions_are_captured_and_others_not() {
+        assert_eq!(
+            captured("let n = 0; const k = 2; function inc() { n += 1; } inc(); k;"),
+            ["n"]
+        );
+    }
+
+    #[test]
+    fn class_field_initializers_capture_like_functions() {
+        assert_eq!(captured("let seed = 3; class A { x = seed; }"), ["seed"]);
+    }
+}

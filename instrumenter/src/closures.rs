@@ -79,8 +79,11 @@ fn framing_for(f: &Function, name: Option<&str>, self_name: Option<&Ident>) -> F
     }
 }
 
-pub fn run(script: &mut Script, analysis: &Analysis) -> Lifted {
+/// `with_frames`: hand finished bodies to `frames` (off only in unit tests
+/// of this pass alone).
+pub fn run(script: &mut Script, analysis: &Analysis, with_frames: bool) -> Lifted {
     let mut r = Rewriter {
+        with_frames,
         captured: &analysis.captured,
         home: HashMap::new(),
         chain: Vec::new(),
@@ -139,6 +142,7 @@ struct Rewriter<'a> {
     declaring: bool,
     /// Names of the classes being rewritten, with the function depth of their bodies.
     class_names: Vec<(Id, usize)>,
+    with_frames: bool,
 }
 
 /// A factory to emit: see `Rewriter::factory`.
@@ -305,6 +309,9 @@ impl Rewriter<'_> {
         env_chain: Vec<String>,
         framing: Framing,
     ) {
+        if !self.with_frames {
+            return;
+        }
         match framing {
             Framing::Capture { self_name, arrow } => {
                 let id = self.lifted.resumes.len();
@@ -1679,5 +1686,70 @@ impl Visit for SuperFinder {
     }
     fn visit_class(&mut self, c: &Class) {
         c.super_class.visit_with(self);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::{print, squash, with_script};
+
+    /// The program's top level and the factories, without `frames`.
+    fn convert(source: &str) -> String {
+        with_script(source, |s| {
+            let analysis = crate::analyze::run(s);
+            let lifted = super::run(s, &analysis, false);
+            let mut all = lifted.decls;
+            all.extend(s.body.clone());
+            squash(&print(all))
+        })
+    }
+
+    #[test]
+    fn captured_bindings_live_in_scope_objects_and_functions_in_factories() {
+        assert_eq!(
+            convert("let n = 0; const inc = () => n++;"),
+            squash(
+                r#"function $$f1($$e) { const $$s0 = $$e; const inc = ()=>$$s0.n++; return $things.fn(inc, 1, $$e); }
+                const $$s0 = { "^": null, n: void 0 };
+                $$s0.n = 0;
+                const inc = $$f1($$s0);"#
+            )
+        );
+    }
+
+    #[test]
+    fn per_iteration_bindings_get_a_fresh_scope_object_each_iteration() {
+        assert_eq!(
+            convert("const fs = []; for (let i = 0; i < 2; i++) fs.push(() => i);"),
+            squash(
+                r#"function $$f1($$e) { const $$s0 = $$e; return $things.fn(()=>$$s0.i, 1, $$e); }
+                const fs = [];
+                { let $$s0 = { "^": null, i: void 0 }; for($$s0.i = 0; $$s0.i < 2; $$s0 = { ...$$s0 }, $$s0.i++)fs.push($$f1($$s0)); }"#
+            )
+        );
+    }
+
+    #[test]
+    fn arrows_read_this_through_the_enclosing_scope_object() {
+        assert_eq!(
+            convert("function f() { return () => this.x; }"),
+            squash(
+                r#"function $$f1($$e) { const $$s0 = $$e; return $things.fn(()=>$$s0.this.x, 1, $$e); }
+                function $$f2($$e) { const f = function f() { const $$s0 = { "^": null, this: this }; return $$f1($$s0); }; return $things.fn(f, 2, $$e); }
+                var f = $$f2(null);"#
+            )
+        );
+    }
+
+    #[test]
+    fn private_names_become_symbols_of_the_class_site() {
+        let out = convert("class A { #x = 1; get x() { return this.#x; } }");
+        assert!(
+            out.contains(r##"const $$p1_x = $things.priv(1, "#x");"##),
+            "{out}"
+        );
+        assert!(out.contains("[$$p1_x] = 1;"), "{out}");
+        assert!(out.contains("return this[$$p1_x];"), "{out}");
+        assert!(out.contains("let A = $$f1(null);"), "{out}");
     }
 }

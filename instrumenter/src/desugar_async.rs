@@ -133,3 +133,36 @@ impl Visit for Finder {
     fn visit_function(&mut self, _: &Function) {}
     fn visit_class(&mut self, _: &Class) {}
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::{print, squash, with_script};
+
+    fn desugar(source: &str) -> String {
+        with_script(source, |s| {
+            super::run(s);
+            squash(&print(s.body.clone()))
+        })
+    }
+
+    #[test]
+    fn async_functions_become_driven_generators() {
+        assert_eq!(
+            desugar("async function f(a) { const x = await a; return x + 1; }"),
+            "function f(a) { return $things.async((function*() { const x = yield a; return x + 1; }).apply(this, arguments)); }"
+        );
+    }
+
+    #[test]
+    fn async_arrows_keep_their_lexical_this() {
+        assert_eq!(desugar("const g = async () => await 1;"), "const g = ()=>{ return $things.async((function*() { return yield 1; }).call(this)); };");
+    }
+
+    #[test]
+    fn for_await_is_left_native() {
+        assert_eq!(
+            desugar("async function h(xs) { for await (const x of xs) {} }"),
+            "async function h(xs) { for await (const x of xs){} }"
+        );
+    }
+}

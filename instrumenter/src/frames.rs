@@ -785,3 +785,77 @@ impl VisitMut for RenameArguments {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{print, squash, with_script};
+
+    fn frame(source: &str) -> (String, String) {
+        with_script(source, |s| {
+            let body = Body {
+                id: 7,
+                params: vec![],
+                stmts: s.body.clone(),
+                self_name: None,
+                env: None,
+                prologue: vec![],
+                arrow: false,
+            };
+            match capturable(body) {
+                Framed::Capturable(normal, resume) => {
+                    (squash(&print(normal)), squash(&print(vec![resume])))
+                }
+                Framed::Guarded(..) => panic!("guarded"),
+            }
+        })
+    }
+
+    #[test]
+    fn the_normal_body_labels_calls_and_records_its_frame() {
+        let (normal, _) = frame("let r = f(1); return r;");
+        assert_eq!(
+            normal,
+            squash(
+                "let r; let $$l = 0; try { if (--$$c < 0) { $$l = 0; $$c = $things.yield(); } $$l = 1, r = f(1); return r; }
+                catch ($$x) { if ($$x === $$CAP) $things.frame(7, $$l, void 0, this, [ r ], null, void 0); throw $$x; }"
+            )
+        );
+    }
+
+    #[test]
+    fn the_resume_body_reenters_the_callee_at_its_site() {
+        let (_, resume) = frame("let r = f(1); return r;");
+        assert!(
+            resume.starts_with(
+                "function $$r7($$e, $$self) { return function($$fr) { let r; [r] = $$fr.l;"
+            ),
+            "{resume}"
+        );
+        assert!(
+            resume.contains(
+                "if ($$r) { $$r = false; $$l = 1; r = $things.reenter(); } else $$l = 1, r = f(1);"
+            ),
+            "{resume}"
+        );
+    }
+
+    #[test]
+    fn unsupported_shapes_run_guarded() {
+        with_script("do { i++; } while (more());", |s| {
+            let body = Body {
+                id: 0,
+                params: vec![],
+                stmts: s.body.clone(),
+                self_name: None,
+                env: None,
+                prologue: vec![],
+                arrow: false,
+            };
+            assert!(matches!(
+                capturable(body),
+                Framed::Guarded(_, "a call in a do-while test")
+            ));
+        });
+    }
+}

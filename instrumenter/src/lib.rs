@@ -39,7 +39,7 @@ pub fn instrument(source: &str, filename: &str) -> Result<Instrumented, SyntaxEr
         let mut script = parsed.script;
         desugar_async::run(&mut script);
         let analysis = analyze::run(&script);
-        let lifted = closures::run(&mut script, &analysis);
+        let lifted = closures::run(&mut script, &analysis, true);
         let notes = lifted.notes.clone();
         let code = emit::program(&parsed.cm, script, lifted, parsed.strict);
         Ok(Instrumented { code, notes })
@@ -50,3 +50,6 @@ pub fn instrument(source: &str, filename: &str) -> Result<Instrumented, SyntaxEr
 pub fn wrap_raw(source: &str) -> String {
     emit::raw(source)
 }
+
+#[cfg(test)]
+mod testing;

@@ -1444,3 +1444,52 @@ fn collect_declarations(stmts: &[Stmt], out: &mut Vec<Id>) {
     }
     stmts.visit_with(&mut C(out));
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::{print, squash, with_script};
+
+    fn normalize(source: &str) -> (String, Vec<String>) {
+        with_script(source, |s| {
+            let n = super::function_body(&[], s.body.clone()).expect("supported");
+            (squash(&print(n.body)), n.locals)
+        })
+    }
+
+    #[test]
+    fn calls_move_out_of_expressions_in_evaluation_order() {
+        let (code, locals) = normalize("let x = a + f(b) * g(c);");
+        assert_eq!(
+            code,
+            "$$t0 = a; $$L1: $$t1 = f(b); $$L2: $$t2 = g(c); x = $$t0 + $$t1 * $$t2;"
+        );
+        assert_eq!(locals, ["x", "$$t0", "$$t1", "$$t2"]);
+    }
+
+    #[test]
+    fn short_circuits_become_branches() {
+        let (code, _) = normalize("let y = ok && f();");
+        assert_eq!(code, "$$t0 = ok; if ($$t0) { $$L1: $$t0 = f(); } y = $$t0;");
+    }
+
+    #[test]
+    fn loops_start_with_a_yield_point() {
+        let (code, _) = normalize("while (i < 3) i++;");
+        assert_eq!(code, "while(i < 3){ $$L1: $$yield: ; i++; }");
+    }
+
+    #[test]
+    fn for_of_iterates_through_library_state() {
+        let (code, _) = normalize("for (const x of xs) use(x);");
+        assert_eq!(
+            code,
+            "$$t0 = $things.iterOf(xs); try { while(true){ $$L1: $$yield: ; if ($things.iterDone($$t0)) break; x = $$t0.v; $$L2: use(x); } } finally{ $things.iterClose($$t0); }"
+        );
+    }
+
+    #[test]
+    fn assigning_a_constant_still_throws() {
+        let (code, _) = normalize("const k = 1; k = 2;");
+        assert_eq!(code, r#"k = 1; $things.constAssign("k");"#);
+    }
+}

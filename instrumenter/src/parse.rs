@@ -77,3 +77,29 @@ fn is_use_strict(stmt: &swc_ecma_ast::Stmt) -> bool {
         _ => false,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error(source: &str) -> SyntaxError {
+        swc_common::GLOBALS.set(&Default::default(), || {
+            parse(source, "t.js").err().expect("a syntax error")
+        })
+    }
+
+    #[test]
+    fn syntax_errors_carry_line_and_column() {
+        let e = error("let a = 1;\nlet = = 2;\n");
+        assert_eq!((e.line, e.col), (2, 7));
+        assert!(e.to_string().starts_with("2:7: "), "{e}");
+    }
+
+    #[test]
+    fn use_strict_is_detected() {
+        let strict = swc_common::GLOBALS.set(&Default::default(), || {
+            parse("'use strict'; x = 1;", "t.js").unwrap().strict
+        });
+        assert!(strict);
+    }
+}
