@@ -42,7 +42,7 @@ pub fn program(cm: &Lrc<SourceMap>, script: Script, lifted: Lifted, strict: bool
     let code = to_code_default(cm.clone(), None, &program);
     let directive = if strict { "\"use strict\";\n" } else { "" };
     format!(
-        "(function ($things) {{\n{directive}const $$CAP = $things.CAPTURE;\nlet $$c = $things.budget0();\n{code}$things.load($$main, [{}], [{}], () => $$c);\n}})(globalThis.__things);\n",
+        "(function ($things) {{\n{directive}let $$c = $things.budget0(), $$cap = false;\n{code}$things.load($$main, [{}], [{}], () => $$c, (v) => {{ $$cap = v; }});\n}})(globalThis.__things);\n",
         lifted.table.join(", "),
         lifted.resumes.join(", ")
     )

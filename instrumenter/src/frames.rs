@@ -1,10 +1,17 @@
 //! Capturable frames: the code around a normalized function body that lets
 //! a capture record the frame and a restore re-enter it.
 //!
+//! A capture does not throw (in QuickJS an exception that passes many
+//! handlers costs time in the depth of the stack at each one): `$things.yield()`
+//! raises the wrapper's flag `$$cap`, and every frame, right after the yield
+//! point or call it is at, sees the flag, breaks out to its `$$capture` block,
+//! records itself (body, site, locals, this) and returns; so does its caller,
+//! down to the task dispatcher.
+//!
 //! The *normal body* is what runs: the normalized statements, each site
-//! preceded by `$$l = k`, yield points as `if (--$$c < 0) { ... $things.yield() }`,
-//! all inside `try { ... } catch ($$x) { <record this frame>; throw $$x; }`.
-//! It carries no resume guards.
+//! followed by `if ($$cap) { $$l = k; break $$capture; }`, yield points as
+//! `if (--$$c < 0) { $$c = $things.yield(); <that check> }`. It carries no
+//! resume guards.
 //!
 //! The *resume body* (`$$rB`, a top-level factory like the closure factories)
 //! is only used to re-enter a restored frame: it restores the locals and runs
@@ -26,7 +33,9 @@ use crate::ast::*;
 use crate::normalize::{self, block, not, simple_ident_target, try_stmt, YIELD_MARK};
 
 /// The sentinel a capture throws (a wrapper-level constant).
-pub const CAP: &str = "$$CAP";
+pub const CAP: &str = "$$cap";
+/// The block a capturing frame breaks out of.
+const CAPTURE_LABEL: &str = "$$capture";
 /// The yield budget (a wrapper-level variable).
 pub const COUNTER: &str = "$$c";
 
@@ -70,16 +79,12 @@ pub fn capturable(b: Body) -> Framed {
     let mut body = norm.body.clone();
     body.visit_mut_with(&mut NormalSites);
     let mut normal = directives.clone();
-    if !norm.locals.is_empty() {
-        normal.push(let_names(&norm.locals));
-    }
-    normal.push(var_decl(
-        VarDeclKind::Let,
-        vec![(binding("$$l"), Some(num(0.0)))],
-    ));
+    let mut declared = norm.locals.clone();
+    declared.extend(["$$l".to_string(), "$$ret".to_string()]);
+    normal.push(let_names(&declared));
     let mut inner = vec![yield_check(0)];
     inner.extend(body);
-    normal.push(with_handler(inner, &b, &names, &live, uses_arguments));
+    normal.extend(with_recorder(inner, &b, &names, &live, uses_arguments));
 
     // The resume body.
     let mut resume_body = norm.body;
@@ -117,11 +122,12 @@ pub fn capturable(b: Body) -> Framed {
                 Some(Box::new(Expr::Lit(Lit::Bool(true.into())))),
             ),
             (binding("$$k"), Some(member_expr(ident_expr("$$fr"), "s"))),
+            (binding("$$ret"), None),
         ],
     ));
     let mut inner = vec![resume_yield(0)];
     inner.extend(resume_stmts(resume_body));
-    resume.push(with_handler(inner, &b, &names, &live, uses_arguments));
+    resume.extend(with_recorder(inner, &b, &names, &live, uses_arguments));
 
     let mut factory = b.prologue.clone();
     if let Some(n) = &b.self_name {
@@ -202,14 +208,15 @@ fn function(params: Vec<Pat>, stmts: Vec<Stmt>) -> Function {
     }
 }
 
-/// `try { inner } catch ($$x) { if ($$x === $$CAP) $things.frame(...); throw $$x; }`
-fn with_handler(
-    inner: Vec<Stmt>,
+/// `$$capture: { inner; return; } $things.frame(...); return;`: the body,
+/// and the record a capturing frame breaks out to.
+fn with_recorder(
+    mut inner: Vec<Stmt>,
     b: &Body,
     names: &[String],
     live: &HashMap<String, Vec<usize>>,
     uses_arguments: bool,
-) -> Stmt {
+) -> Vec<Stmt> {
     let undefined_or = |cond: bool, e: Box<Expr>| if cond { e } else { undefined() };
     let record = lib_call(
         "frame",
@@ -243,24 +250,38 @@ fn with_handler(
             ),
         ],
     );
-    let handler = vec![
-        Stmt::If(IfStmt {
+    inner.push(Stmt::Return(ReturnStmt {
+        span: DUMMY_SP,
+        arg: None,
+    }));
+    vec![
+        Stmt::Labeled(LabeledStmt {
             span: DUMMY_SP,
-            test: Box::new(Expr::Bin(BinExpr {
+            label: ident(CAPTURE_LABEL),
+            body: Box::new(block(inner)),
+        }),
+        expr_stmt(record),
+        Stmt::Return(ReturnStmt {
+            span: DUMMY_SP,
+            arg: None,
+        }),
+    ]
+}
+
+/// `if ($$cap) { $$l = k; break $$capture; }`
+fn capture_check(k: usize) -> Stmt {
+    Stmt::If(IfStmt {
+        span: DUMMY_SP,
+        test: ident_expr(CAP),
+        cons: Box::new(block(vec![
+            set_label(k),
+            Stmt::Break(BreakStmt {
                 span: DUMMY_SP,
-                op: BinaryOp::EqEqEq,
-                left: ident_expr("$$x"),
-                right: ident_expr(CAP),
-            })),
-            cons: Box::new(expr_stmt(record)),
-            alt: None,
-        }),
-        Stmt::Throw(ThrowStmt {
-            span: DUMMY_SP,
-            arg: ident_expr("$$x"),
-        }),
-    ];
-    try_stmt(block(inner), Some(("$$x".into(), handler)), None)
+                label: Some(ident(CAPTURE_LABEL)),
+            }),
+        ])),
+        alt: None,
+    })
 }
 
 /// A local as the frame records it: a temporary only at the sites where it
@@ -299,7 +320,7 @@ fn recorded(name: &str, live: &HashMap<String, Vec<usize>>) -> Box<Expr> {
     }))
 }
 
-/// `if (--$$c < 0) { $$l = k; $$c = $things.yield(); }`
+/// `if (--$$c < 0) { $$c = $things.yield(); <capture check> }`
 fn yield_check(k: usize) -> Stmt {
     let dec = Expr::Update(UpdateExpr {
         span: DUMMY_SP,
@@ -316,11 +337,11 @@ fn yield_check(k: usize) -> Stmt {
             right: num(0.0),
         })),
         cons: Box::new(block(vec![
-            set_label(k),
             expr_stmt(assign(
                 simple_ident_target(COUNTER),
                 lib_call("yield", vec![]),
             )),
+            capture_check(k),
         ])),
         alt: None,
     })
@@ -434,54 +455,71 @@ impl VisitMut for NormalSites {
 fn expand_normal_site(k: usize, body: Stmt) -> Stmt {
     match body {
         Stmt::Labeled(l) if &*l.label.sym == YIELD_MARK => yield_check(k),
-        Stmt::Expr(e) => expr_stmt(labelled(k, e.expr)),
-        Stmt::Return(r) => Stmt::Return(ReturnStmt {
-            span: DUMMY_SP,
-            arg: r.arg.map(|a| labelled(k, a)),
-        }),
+        other => {
+            let call = site_call(&other);
+            expand_site(k, other, call)
+        }
+    }
+}
+
+/// The call of a site statement.
+fn site_call(s: &Stmt) -> Box<Expr> {
+    match s {
+        Stmt::Expr(e) => match &*e.expr {
+            Expr::Assign(a) => a.right.clone(),
+            other => Box::new(other.clone()),
+        },
+        Stmt::Return(r) => r.arg.clone().expect("a return site returns a call"),
+        _ => unreachable!("a site is an expression statement or a return"),
+    }
+}
+
+/// A site statement performing `call` (the program's call, or a re-entry)
+/// and then the capture check. The result goes through `$$ret` where
+/// storing it could be seen before the check (a member, a return).
+fn expand_site(k: usize, s: Stmt, call: Box<Expr>) -> Stmt {
+    let ret = || simple_ident_target("$$ret");
+    match s {
+        Stmt::Expr(e) => match *e.expr {
+            Expr::Assign(a)
+                if matches!(a.left, AssignTarget::Simple(SimpleAssignTarget::Ident(_))) =>
+            {
+                block(vec![
+                    expr_stmt(Box::new(Expr::Assign(AssignExpr { right: call, ..a }))),
+                    capture_check(k),
+                ])
+            }
+            Expr::Assign(a) => block(vec![
+                expr_stmt(assign(ret(), call)),
+                capture_check(k),
+                expr_stmt(Box::new(Expr::Assign(AssignExpr {
+                    right: ident_expr("$$ret"),
+                    ..a
+                }))),
+            ]),
+            _ => block(vec![expr_stmt(call), capture_check(k)]),
+        },
+        Stmt::Return(_) => block(vec![
+            expr_stmt(assign(ret(), call)),
+            capture_check(k),
+            Stmt::Return(ReturnStmt {
+                span: DUMMY_SP,
+                arg: Some(ident_expr("$$ret")),
+            }),
+        ]),
         other => other,
     }
 }
 
-/// `($$l = k, e)`
-fn labelled(k: usize, e: Box<Expr>) -> Box<Expr> {
-    Box::new(Expr::Seq(SeqExpr {
-        span: DUMMY_SP,
-        exprs: vec![assign(simple_ident_target("$$l"), num(k as f64)), e],
-    }))
-}
-
-/// A capture passes through the program's catch clauses, and its finally
-/// blocks do not run while it unwinds (they run when the frame is re-entered
-/// and completes). Finally blocks hold captures off while they run.
+/// A capturing frame breaks out through the program's finally blocks, which
+/// must not run then (they run when the frame is re-entered and completes);
+/// and they hold captures off while they run.
 fn filter_captures(t: &mut TryStmt) {
-    if let Some(h) = &mut t.handler {
-        if let Some(Pat::Ident(p)) = &h.param {
-            let name = p.id.sym.to_string();
-            h.body.stmts.insert(
-                0,
-                Stmt::If(IfStmt {
-                    span: DUMMY_SP,
-                    test: Box::new(Expr::Bin(BinExpr {
-                        span: DUMMY_SP,
-                        op: BinaryOp::EqEqEq,
-                        left: ident_expr(&name),
-                        right: ident_expr(CAP),
-                    })),
-                    cons: Box::new(Stmt::Throw(ThrowStmt {
-                        span: DUMMY_SP,
-                        arg: ident_expr(&name),
-                    })),
-                    alt: None,
-                }),
-            );
-        }
-    }
     if let Some(f) = &mut t.finalizer {
         let body = guarded(std::mem::take(&mut f.stmts));
         f.stmts = vec![Stmt::If(IfStmt {
             span: DUMMY_SP,
-            test: Box::new(not(member_expr(ident_expr(LIB), "capturing"))),
+            test: Box::new(not(ident_expr(CAP))),
             cons: Box::new(block(body)),
             alt: None,
         })];
@@ -542,16 +580,14 @@ fn resume_stmt(s: Stmt) -> Stmt {
             let k = site_of(&l.label).expect("a site");
             match *l.body {
                 Stmt::Labeled(y) if &*y.label.sym == YIELD_MARK => resume_yield(k),
-                // `if ($$r) { $$r = false; $$l = k; <target> = $things.reenter(); } else <site>`
+                // `if ($$r) { $$r = false; <the site, re-entering> } else <the site>`
                 body => {
-                    let reentered = replace_call(body.clone(), lib_call("reenter", vec![]));
                     let resuming = block(vec![
                         expr_stmt(assign(
                             simple_ident_target("$$r"),
                             Box::new(Expr::Lit(Lit::Bool(false.into()))),
                         )),
-                        set_label(k),
-                        reentered,
+                        expand_site(k, body.clone(), lib_call("reenter", vec![])),
                     ]);
                     Stmt::If(IfStmt {
                         span: DUMMY_SP,
@@ -728,21 +764,6 @@ fn resume_stmt(s: Stmt) -> Stmt {
     }
 }
 
-/// The site statement with its call replaced (`x = f(a)` -> `x = with`).
-fn replace_call(s: Stmt, with: Box<Expr>) -> Stmt {
-    match s {
-        Stmt::Expr(e) => match *e.expr {
-            Expr::Assign(a) => expr_stmt(Box::new(Expr::Assign(AssignExpr { right: with, ..a }))),
-            _ => expr_stmt(with),
-        },
-        Stmt::Return(_) => Stmt::Return(ReturnStmt {
-            span: DUMMY_SP,
-            arg: Some(with),
-        }),
-        other => other,
-    }
-}
-
 fn param_names(p: &Pat, out: &mut Vec<String>) {
     struct C<'a>(&'a mut Vec<String>);
     impl swc_ecma_visit::Visit for C<'_> {
@@ -812,13 +833,20 @@ mod tests {
     }
 
     #[test]
-    fn the_normal_body_labels_calls_and_records_its_frame() {
+    fn the_normal_body_checks_for_a_capture_after_each_site() {
         let (normal, _) = frame("let r = f(1); return r;");
         assert_eq!(
             normal,
             squash(
-                "let r; let $$l = 0; try { if (--$$c < 0) { $$l = 0; $$c = $things.yield(); } $$l = 1, r = f(1); return r; }
-                catch ($$x) { if ($$x === $$CAP) $things.frame(7, $$l, void 0, this, [ r ], null, void 0); throw $$x; }"
+                "let r, $$l, $$ret;
+                $$capture: {
+                    if (--$$c < 0) { $$c = $things.yield(); if ($$cap) { $$l = 0; break $$capture; } }
+                    { r = f(1); if ($$cap) { $$l = 1; break $$capture; } }
+                    return r;
+                    return;
+                }
+                $things.frame(7, $$l, void 0, this, [ r ], null, void 0);
+                return;"
             )
         );
     }
@@ -833,9 +861,7 @@ mod tests {
             "{resume}"
         );
         assert!(
-            resume.contains(
-                "if ($$r) { $$r = false; $$l = 1; r = $things.reenter(); } else $$l = 1, r = f(1);"
-            ),
+            resume.contains("if ($$r) { $$r = false; { r = $things.reenter(); if ($$cap) { $$l = 1; break $$capture; } } } else { r = f(1);"),
             "{resume}"
         );
     }

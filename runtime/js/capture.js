@@ -2,16 +2,16 @@
 //
 // Instrumented code counts down a budget at every yield point (function
 // entries and loop back-edges) and calls `lib.yield()` when it runs out. When
-// a snapshot is wanted there, `yield` throws CAPTURE; every instrumented frame
-// on the way down records itself (function body, call-site label, locals,
-// this) and rethrows; the task dispatcher at the bottom writes the snapshot.
+// a snapshot is wanted there, `yield` raises the program's capture flag;
+// every instrumented frame then records itself (function body, call-site
+// label, locals, this) and returns, down to the task dispatcher, which
+// writes the snapshot.
 // A restore re-enters the recorded frames bottom first through their resume
 // bodies. Frames that cannot be re-entered (getters, generators, promise jobs,
 // ...) raise `lib.nc` while they run; a capture waits until it is zero.
 "use strict";
 ((lib) => {
   const ops = lib.ops;
-  const CAPTURE = (lib.CAPTURE = Object.freeze({ things: "capture" }));
   // Yield-point hits between polls of the host (a poll is one cheap op call).
   const POLL_EVERY = 10000;
   // Hits to wait before trying again while a capture is blocked.
@@ -85,7 +85,12 @@
   };
 
   lib.nc = 0;
+  // Whether frames are being recorded (also the program's `$$cap`).
   lib.capturing = false;
+  lib.setCapturing = (on) => {
+    lib.capturing = on;
+    lib.setCapFlag(on);
+  };
   lib.frames = null;
   lib.resumeStack = [];
   // Hits counted so far (at the last call of `yield`), and the budget then given.
@@ -105,9 +110,9 @@
     if (wanted) {
       if (lib.nc === 0) {
         lib.captureWanted = false;
-        lib.capturing = true;
         lib.frames = [];
-        throw CAPTURE;
+        lib.setCapturing(true);
+        return (count.budget = nextBudget());
       }
       lib.captureWanted = true;
       return (count.budget = RETRY_EVERY);
@@ -128,8 +133,9 @@
     return Reflect.apply(resume, fr.t, [fr]);
   };
 
-  // Total yield-point hits so far (tests use it to spread snapshot points).
-  lib.yieldHits = () => count.hits + (count.budget - lib.readCounter());
+  // Total yield-point hits so far (tests use it to spread snapshot points);
+  // an uninstrumented (`--raw`) program has none.
+  lib.yieldHits = () => (lib.readCounter ? count.hits + (count.budget - lib.readCounter()) : 0);
 
   // Runs `fn` with captures held off (library code that calls program code).
   lib.guarded = (fn, thisArg, args) => {

@@ -28,16 +28,16 @@
     lib.fatal(err);
   };
 
-  // Runs one macrotask and the microtasks it queued. A capture unwinding out
-  // of the task ends the program with its snapshot.
+  // Runs one macrotask and the microtasks it queued. A task whose frames
+  // were captured ends the program with its snapshot.
   lib.runTask = (fn, thisArg, args) => {
     try {
       Reflect.apply(fn, thisArg, args);
     } catch (err) {
       if (err === EXIT) throw err;
-      if (err === lib.CAPTURE) return lib.stopWithStack();
       lib.fatal(err);
     }
+    if (lib.capturing) return lib.stopWithStack();
     lib.runMicrotasks();
   };
 

@@ -11,11 +11,12 @@
   lib.privateNames = new Map();
   lib.restoring = false;
 
-  lib.load = (main, factories, resumes, readCounter) => {
+  lib.load = (main, factories, resumes, readCounter, setCapFlag) => {
     lib.program = main;
     lib.factories = factories;
     lib.resumes = resumes;
     lib.readCounter = readCounter;
+    lib.setCapFlag = setCapFlag;
   };
 
   lib.fn = (f, site, env) => {

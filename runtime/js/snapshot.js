@@ -516,7 +516,7 @@
 
     const frames = lib.frames;
     lib.frames = null;
-    lib.capturing = false;
+    lib.setCapturing(false);
     if (snapshot({ ...stateRoots(), stack: frames })) throw lib.EXIT;
     lib.resumeStack = frames;
     lib.runTask(lib.reenter, undefined, []);
