@@ -66,10 +66,37 @@ const IMPLICIT: &[&str] = &[
     "then",
 ];
 
-fn framing_for(f: &Function, name: Option<&str>, self_name: Option<&Ident>) -> Framing {
+/// Object-literal members the engine calls implicitly: property descriptors'
+/// accessors and proxy traps.
+const IMPLICIT_IN_OBJECTS: &[&str] = &[
+    "get",
+    "set",
+    "has",
+    "apply",
+    "construct",
+    "deleteProperty",
+    "defineProperty",
+    "ownKeys",
+    "getOwnPropertyDescriptor",
+    "getPrototypeOf",
+    "setPrototypeOf",
+    "isExtensible",
+    "preventExtensions",
+];
+
+fn is_implicit(name: Option<&str>, in_object: bool) -> bool {
+    name.is_some_and(|n| IMPLICIT.contains(&n) || in_object && IMPLICIT_IN_OBJECTS.contains(&n))
+}
+
+fn framing_for(
+    f: &Function,
+    name: Option<&str>,
+    self_name: Option<&Ident>,
+    in_object: bool,
+) -> Framing {
     if f.is_generator {
         Framing::Plain
-    } else if name.is_some_and(|n| IMPLICIT.contains(&n)) || uses_super(f) {
+    } else if is_implicit(name, in_object) || uses_super(f) {
         Framing::Guard
     } else {
         Framing::Capture {
@@ -98,6 +125,7 @@ pub fn run(script: &mut Script, analysis: &Analysis, with_frames: bool) -> Lifte
         next_scope: 0,
         declaring: false,
         class_names: Vec::new(),
+        property_value: false,
     };
     let mut body = std::mem::take(&mut script.body);
     r.function_body(
@@ -125,6 +153,8 @@ struct FnCtx {
     kind: FnKind,
     this_home: Option<String>,
     arguments_home: Option<String>,
+    /// Gets a resume body (lifted out of any class body).
+    resumable: bool,
 }
 
 struct Rewriter<'a> {
@@ -143,6 +173,8 @@ struct Rewriter<'a> {
     /// Names of the classes being rewritten, with the function depth of their bodies.
     class_names: Vec<(Id, usize)>,
     with_frames: bool,
+    /// Lifting the value of an object-literal property (`{ get: () => ... }`).
+    property_value: bool,
 }
 
 /// A factory to emit: see `Rewriter::factory`.
@@ -247,6 +279,8 @@ impl Rewriter<'_> {
         self_name: Option<&Ident>,
         framing: Framing,
     ) {
+        // Property values inside this body are not the enclosing literal's.
+        let property_value = std::mem::replace(&mut self.property_value, false);
         let env_chain = self.chain.clone();
         let mut names = Vec::new();
         for p in params.iter() {
@@ -285,6 +319,7 @@ impl Rewriter<'_> {
             kind,
             this_home: if uses_this { home.clone() } else { None },
             arguments_home: if uses_arguments { home } else { None },
+            resumable: matches!(framing, Framing::Capture { .. }),
         });
         self.declaring = true;
         for p in params.iter_mut() {
@@ -298,6 +333,7 @@ impl Rewriter<'_> {
             let at = stmts.iter().take_while(|s| is_directive(s)).count();
             stmts.insert(at, decl);
         }
+        self.property_value = property_value;
         self.frame(params, stmts, env_chain, framing);
     }
 
@@ -481,7 +517,7 @@ impl Rewriter<'_> {
     ) -> Box<Expr> {
         let env = self.chain.clone();
         let own = name.filter(|_| own_binding);
-        let framing = framing_for(f, binding_name, own);
+        let framing = framing_for(f, binding_name, own, method_key || self.property_value);
         {
             let mut params: Vec<&mut Pat> = f.params.iter_mut().map(|p| &mut p.pat).collect();
             let body = f.body.get_or_insert_with(|| FunctionBody {
@@ -538,16 +574,15 @@ impl Rewriter<'_> {
         };
         {
             let mut params: Vec<&mut Pat> = a.params.iter_mut().collect();
-            self.function_body(
-                &mut params,
-                &mut stmts,
-                FnKind::Arrow,
-                None,
+            let framing = if self.property_value && is_implicit(binding_name, true) {
+                Framing::Guard
+            } else {
                 Framing::Capture {
                     self_name: None,
                     arrow: true,
-                },
-            );
+                }
+            };
+            self.function_body(&mut params, &mut stmts, FnKind::Arrow, None, framing);
         }
         *a.body = match (stmts.len(), stmts.first()) {
             (1, Some(Stmt::Return(ReturnStmt { arg: Some(_), .. }))) => {
@@ -771,14 +806,16 @@ impl Rewriter<'_> {
             ClassMember::Method(m) => {
                 m.key.visit_mut_with(self);
                 let framing = match (&m.kind, static_key(&m.key)) {
-                    (MethodKind::Method, Some(key)) => framing_for(&m.function, Some(&key), None),
+                    (MethodKind::Method, Some(key)) => {
+                        framing_for(&m.function, Some(&key), None, false)
+                    }
                     _ => Framing::Guard,
                 };
                 self.method_function(&mut m.function, framing);
             }
             ClassMember::PrivateMethod(m) => {
                 let framing = match m.kind {
-                    MethodKind::Method => framing_for(&m.function, None, None),
+                    MethodKind::Method => framing_for(&m.function, None, None, false),
                     _ => Framing::Guard,
                 };
                 self.method_function(&mut m.function, framing);
@@ -886,6 +923,7 @@ impl Rewriter<'_> {
             kind: FnKind::Normal,
             this_home: opened.as_ref().map(|(n, _)| n.clone()),
             arguments_home: None,
+            resumable: false,
         });
         self.named_value(&mut value, name);
         self.fns.pop();
@@ -1041,10 +1079,14 @@ impl VisitMut for Rewriter<'_> {
     fn visit_mut_expr(&mut self, e: &mut Expr) {
         match e {
             Expr::Ident(id) => {
-                let own_class = self
-                    .class_names
-                    .iter()
-                    .any(|(c, depth)| *c == id.to_id() && self.fns.len() == depth + 1);
+                // (A resumable method's resume body is lifted out of the
+                // class, so it reads the name through its scope object.)
+                let resumable = self.fns.last().is_some_and(|f| f.resumable);
+                let own_class = !resumable
+                    && self
+                        .class_names
+                        .iter()
+                        .any(|(c, depth)| *c == id.to_id() && self.fns.len() == depth + 1);
                 if own_class {
                     return;
                 }
@@ -1077,11 +1119,70 @@ impl VisitMut for Rewriter<'_> {
                 *e = *self.lift_class(&mut c.class, name.as_ref(), None)
             }
             Expr::PrivateName(p) => *e = *self.private_symbol(p),
+            // `o.#x++` updates the field in place (the checked read below is not a target).
+            Expr::Update(UpdateExpr { arg, .. })
+                if matches!(
+                    &**arg,
+                    Expr::Member(MemberExpr {
+                        prop: MemberProp::PrivateName(_),
+                        ..
+                    })
+                ) =>
+            {
+                if let Expr::Member(m) = &mut **arg {
+                    self.visit_mut_member_expr(m);
+                }
+            }
+            // `other.#x` on another object checks that it has the field, as
+            // private names do (`this.#x` stays a plain, fast access).
+            Expr::Member(MemberExpr {
+                obj,
+                prop: MemberProp::PrivateName(p),
+                ..
+            }) if !matches!(&**obj, Expr::This(_)) => {
+                let sym = self.private_symbol(p);
+                let mut obj = std::mem::replace(obj, undefined());
+                obj.visit_mut_with(self);
+                *e = *lib_call("privGet", vec![obj, sym]);
+            }
             Expr::Object(o) => {
                 o.visit_mut_children_with(self);
                 self.register_accessors(e);
             }
             _ => e.visit_mut_children_with(self),
+        }
+    }
+
+    fn visit_mut_call_expr(&mut self, c: &mut CallExpr) {
+        c.visit_mut_children_with(self);
+        // A captured function called by name keeps `this` undefined (or the
+        // global object in sloppy code): `(0, $$sN.f)(...)`, not a method call
+        // on the scope object.
+        if let Callee::Expr(callee) = &mut c.callee {
+            if is_scope_member(callee) {
+                let member = std::mem::replace(callee, undefined());
+                *callee = Box::new(Expr::Paren(ParenExpr {
+                    span: DUMMY_SP,
+                    expr: Box::new(Expr::Seq(SeqExpr {
+                        span: DUMMY_SP,
+                        exprs: vec![num(0.0), member],
+                    })),
+                }));
+            }
+        }
+    }
+
+    fn visit_mut_tagged_tpl(&mut self, t: &mut TaggedTpl) {
+        t.visit_mut_children_with(self);
+        if is_scope_member(&t.tag) {
+            let member = std::mem::replace(&mut t.tag, undefined());
+            t.tag = Box::new(Expr::Paren(ParenExpr {
+                span: DUMMY_SP,
+                expr: Box::new(Expr::Seq(SeqExpr {
+                    span: DUMMY_SP,
+                    exprs: vec![num(0.0), member],
+                })),
+            }));
         }
     }
 
@@ -1211,7 +1312,9 @@ impl VisitMut for Rewriter<'_> {
             Prop::KeyValue(kv) => {
                 kv.key.visit_mut_with(self);
                 let name = static_key(&kv.key);
+                let was = std::mem::replace(&mut self.property_value, true);
                 self.named_value(&mut kv.value, name.as_deref());
+                self.property_value = was;
             }
             Prop::Method(m) => match static_key(&m.key) {
                 Some(key) if !uses_super(&*m.function) => {
@@ -1443,6 +1546,12 @@ impl Rewriter<'_> {
         };
         home.as_ref().map(|h| member_expr(ident_expr(h), what))
     }
+}
+
+/// `$$sN.name`: a captured binding read through its scope object.
+fn is_scope_member(e: &Expr) -> bool {
+    matches!(e, Expr::Member(MemberExpr { obj, prop: MemberProp::Ident(_), .. })
+        if matches!(&**obj, Expr::Ident(i) if i.sym.starts_with("$$s")))
 }
 
 /// `const $$sA = $$e, $$sB = $$sA["^"], ...` for the chain, innermost first.

@@ -14,8 +14,6 @@
   const ops = lib.ops;
   // Yield-point hits between polls of the host (a poll is one cheap op call).
   const POLL_EVERY = 10000;
-  // Hits to wait before trying again while a capture is blocked.
-  const RETRY_EVERY = 100;
 
   // Thrown into a catch block to re-enter it.
   lib.RESUME = Object.freeze({ things: "resume" });
@@ -85,6 +83,8 @@
   };
 
   lib.nc = 0;
+  // A capture was asked for while captures were held off.
+  lib.captureWanted = false;
   // Whether frames are being recorded (also the program's `$$cap`).
   lib.capturing = false;
   lib.setCapturing = (on) => {
@@ -106,17 +106,15 @@
   // Called by instrumented code when its budget runs out; returns the next budget.
   lib.yield = () => {
     count.hits += count.budget + 1;
-    const wanted = (target && count.hits === target) || ops.op_things_poll() === 1 || lib.captureWanted;
-    if (wanted) {
-      if (lib.nc === 0) {
-        lib.captureWanted = false;
-        lib.frames = [];
-        lib.setCapturing(true);
-        return (count.budget = nextBudget());
-      }
-      lib.captureWanted = true;
-      return (count.budget = RETRY_EVERY);
+    if (!lib.captureWanted) lib.captureWanted = (target && count.hits === target) || ops.op_things_poll() === 1;
+    if (!lib.captureWanted) return (count.budget = nextBudget());
+    if (lib.nc > 0) {
+      // Held off: try again at the very next yield point (or the next idle point).
+      return (count.budget = 0);
     }
+    lib.captureWanted = false;
+    lib.frames = [];
+    lib.setCapturing(true);
     return (count.budget = nextBudget());
   };
 

@@ -41,7 +41,15 @@
     lib.runMicrotasks();
   };
 
-  const report = (wait) => ops.op_things_report_wait(wait);
+  // At the end of a task: a capture held off until now is taken here, with
+  // nothing on the stack.
+  const report = (wait) => {
+    if (lib.captureWanted) {
+      lib.captureWanted = false;
+      lib.snapshotIdle();
+    }
+    ops.op_things_report_wait(wait);
+  };
 
   lib.libFactories.require = () => function require(name) {
     throw new Error(`Cannot find module '${name}': things-js programs have no module system`);

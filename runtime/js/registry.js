@@ -70,6 +70,15 @@
     writable: true, enumerable: false, configurable: true,
   });
 
+  // Reading a private field of an object whose class did not declare it.
+  lib.privGet = (obj, sym) => {
+    if (obj === null || typeof obj !== "object" && typeof obj !== "function" || !(sym in obj)) {
+      const name = lib.privateNames.get(sym).split(":")[1];
+      throw new TypeError(`Cannot read private member ${name} from an object whose class did not declare it`);
+    }
+    return obj[sym];
+  };
+
   lib.priv = (site, name) => {
     const sym = Symbol(name);
     lib.privateNames.set(sym, `${site}:${name}`);
