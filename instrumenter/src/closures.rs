@@ -1155,35 +1155,14 @@ impl VisitMut for Rewriter<'_> {
 
     fn visit_mut_call_expr(&mut self, c: &mut CallExpr) {
         c.visit_mut_children_with(self);
-        // A captured function called by name keeps `this` undefined (or the
-        // global object in sloppy code): `(0, $$sN.f)(...)`, not a method call
-        // on the scope object.
         if let Callee::Expr(callee) = &mut c.callee {
-            if is_scope_member(callee) {
-                let member = std::mem::replace(callee, undefined());
-                *callee = Box::new(Expr::Paren(ParenExpr {
-                    span: DUMMY_SP,
-                    expr: Box::new(Expr::Seq(SeqExpr {
-                        span: DUMMY_SP,
-                        exprs: vec![num(0.0), member],
-                    })),
-                }));
-            }
+            call_without_this(callee);
         }
     }
 
     fn visit_mut_tagged_tpl(&mut self, t: &mut TaggedTpl) {
         t.visit_mut_children_with(self);
-        if is_scope_member(&t.tag) {
-            let member = std::mem::replace(&mut t.tag, undefined());
-            t.tag = Box::new(Expr::Paren(ParenExpr {
-                span: DUMMY_SP,
-                expr: Box::new(Expr::Seq(SeqExpr {
-                    span: DUMMY_SP,
-                    exprs: vec![num(0.0), member],
-                })),
-            }));
-        }
+        call_without_this(&mut t.tag);
     }
 
     fn visit_mut_member_expr(&mut self, m: &mut MemberExpr) {
@@ -1545,6 +1524,22 @@ impl Rewriter<'_> {
             &owner.arguments_home
         };
         home.as_ref().map(|h| member_expr(ident_expr(h), what))
+    }
+}
+
+/// A captured function called by name keeps `this` undefined (or the global
+/// object in sloppy code): `(0, $$sN.f)(...)`, not a method call on the
+/// scope object.
+fn call_without_this(callee: &mut Box<Expr>) {
+    if is_scope_member(callee) {
+        let member = std::mem::replace(callee, undefined());
+        **callee = Expr::Paren(ParenExpr {
+            span: DUMMY_SP,
+            expr: Box::new(Expr::Seq(SeqExpr {
+                span: DUMMY_SP,
+                exprs: vec![num(0.0), member],
+            })),
+        });
     }
 }
 
