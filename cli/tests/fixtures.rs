@@ -324,6 +324,15 @@ fn fixtures_survive_three_hops() {
 }
 
 #[test]
+fn snapshot_after_a_time_lands_inside_a_long_synchronous_loop() {
+    // factorial.js computes in one task, with no event-loop turn to wait
+    // for: the snapshot can only come from a yield point inside its loop.
+    let dir = temp_dir("after-sync");
+    let text = run_with_hops("factorial", &[Point::After(40)], &dir);
+    assert_eq!(text, expected("factorial"));
+}
+
+#[test]
 fn snapshot_after_a_time_continues_the_counter() {
     let dir = temp_dir("after");
     let text = run_with_hops("counter", &[Point::After(300), Point::After(250)], &dir);
