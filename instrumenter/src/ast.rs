@@ -151,3 +151,46 @@ pub fn static_key(key: &PropName) -> Option<String> {
         _ => None,
     }
 }
+
+/// A plain function with these parameters and body (a generator if asked).
+pub fn function(params: Vec<Pat>, stmts: Vec<Stmt>, is_generator: bool) -> Function {
+    Function {
+        this_param: None,
+        params: params.into_iter().map(Param::from).collect(),
+        decorators: vec![],
+        span: DUMMY_SP,
+        ctxt: SyntaxContext::empty(),
+        body: Some(FunctionBody {
+            span: DUMMY_SP,
+            stmts,
+        }),
+        is_generator,
+        is_async: false,
+        type_params: None,
+        return_type: None,
+    }
+}
+
+/// Takes an arrow's body as statements (`x => e` gives `return e;`).
+pub fn take_arrow_body(a: &mut ArrowExpr) -> Vec<Stmt> {
+    match std::mem::replace(&mut *a.body, ArrowFunctionBody::Expr(undefined())) {
+        ArrowFunctionBody::FunctionBody(b) => b.stmts,
+        ArrowFunctionBody::Expr(e) => vec![Stmt::Return(ReturnStmt {
+            span: DUMMY_SP,
+            arg: Some(e),
+        })],
+    }
+}
+
+/// The bindings a pattern declares.
+pub fn pattern_bindings(p: &Pat, out: &mut Vec<Id>) {
+    struct C<'a>(&'a mut Vec<Id>);
+    impl swc_ecma_visit::Visit for C<'_> {
+        fn visit_binding_ident(&mut self, b: &BindingIdent) {
+            self.0.push(b.id.to_id());
+        }
+        fn visit_expr(&mut self, _: &Expr) {}
+        fn visit_prop_name(&mut self, _: &PropName) {}
+    }
+    swc_ecma_visit::VisitWith::visit_with(p, &mut C(out));
+}

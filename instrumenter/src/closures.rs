@@ -284,7 +284,7 @@ impl Rewriter<'_> {
         let env_chain = self.chain.clone();
         let mut names = Vec::new();
         for p in params.iter() {
-            collect_pat(p, &mut names);
+            pattern_bindings(p, &mut names);
         }
         let param_names: HashSet<Id> = names.iter().cloned().collect();
         collect_vars(stmts, &mut names);
@@ -440,7 +440,7 @@ impl Rewriter<'_> {
     fn has_captured(&self, v: &VarDecl) -> bool {
         let mut names = Vec::new();
         for d in &v.decls {
-            collect_pat(&d.name, &mut names);
+            pattern_bindings(&d.name, &mut names);
         }
         names.iter().any(|id| self.is_captured(id))
     }
@@ -456,7 +456,7 @@ impl Rewriter<'_> {
         let mut out = Vec::new();
         for mut d in v.decls {
             let mut names = Vec::new();
-            collect_pat(&d.name, &mut names);
+            pattern_bindings(&d.name, &mut names);
             if !names.iter().any(|id| self.is_captured(id)) {
                 d.visit_mut_with(self);
                 out.push(Stmt::Decl(Decl::Var(Box::new(VarDecl {
@@ -564,14 +564,7 @@ impl Rewriter<'_> {
 
     fn lift_arrow(&mut self, a: &mut ArrowExpr, binding_name: Option<&str>) -> Box<Expr> {
         let env = self.chain.clone();
-        let mut stmts = match std::mem::replace(&mut *a.body, ArrowFunctionBody::Expr(undefined()))
-        {
-            ArrowFunctionBody::FunctionBody(b) => b.stmts,
-            ArrowFunctionBody::Expr(e) => vec![Stmt::Return(ReturnStmt {
-                span: DUMMY_SP,
-                arg: Some(e),
-            })],
-        };
+        let mut stmts = take_arrow_body(a);
         {
             let mut params: Vec<&mut Pat> = a.params.iter_mut().collect();
             let framing = if self.property_value && is_implicit(binding_name, true) {
@@ -989,7 +982,7 @@ impl Rewriter<'_> {
         let lexical = v.kind != VarDeclKind::Var;
         let mut names = Vec::new();
         for d in &v.decls {
-            collect_pat(&d.name, &mut names);
+            pattern_bindings(&d.name, &mut names);
         }
         // `{ let $$sN = {...}; let <plain>; for (<assignments>; test; $$sN = {...$$sN}, update) body }`:
         // a fresh copy of the scope object per iteration, as per-iteration bindings.
@@ -1041,7 +1034,7 @@ impl Rewriter<'_> {
             ForHead::VarDecl(v) if v.kind != VarDeclKind::Var => {
                 let mut names = Vec::new();
                 for d in &v.decls {
-                    collect_pat(&d.name, &mut names);
+                    pattern_bindings(&d.name, &mut names);
                 }
                 names
             }
@@ -1332,14 +1325,7 @@ impl VisitMut for Rewriter<'_> {
 
     fn visit_mut_arrow_expr(&mut self, a: &mut ArrowExpr) {
         // Arrows reached here are not lifted (they use `super`).
-        let mut stmts = match std::mem::replace(&mut *a.body, ArrowFunctionBody::Expr(undefined()))
-        {
-            ArrowFunctionBody::FunctionBody(b) => b.stmts,
-            ArrowFunctionBody::Expr(e) => vec![Stmt::Return(ReturnStmt {
-                span: DUMMY_SP,
-                arg: Some(e),
-            })],
-        };
+        let mut stmts = take_arrow_body(a);
         let mut params: Vec<&mut Pat> = a.params.iter_mut().collect();
         self.function_body(&mut params, &mut stmts, FnKind::Arrow, None, Framing::Guard);
         *a.body = ArrowFunctionBody::FunctionBody(FunctionBody {
@@ -1382,7 +1368,7 @@ impl VisitMut for Rewriter<'_> {
     fn visit_mut_catch_clause(&mut self, c: &mut CatchClause) {
         let mut names = Vec::new();
         if let Some(p) = &c.param {
-            collect_pat(p, &mut names);
+            pattern_bindings(p, &mut names);
         }
         let mut slots = self.captured_slots(names, true);
         let mut lexical = Vec::new();
@@ -1661,16 +1647,8 @@ fn is_reserved(name: &str) -> bool {
 
 fn dummy_function() -> Function {
     Function {
-        this_param: None,
-        params: vec![],
-        decorators: vec![],
-        span: DUMMY_SP,
-        ctxt: SyntaxContext::empty(),
         body: None,
-        is_generator: false,
-        is_async: false,
-        type_params: None,
-        return_type: None,
+        ..function(vec![], vec![], false)
     }
 }
 
@@ -1687,19 +1665,6 @@ fn dummy_arrow() -> ArrowExpr {
     }
 }
 
-/// Binding names declared by a pattern.
-fn collect_pat(p: &Pat, out: &mut Vec<Id>) {
-    struct C<'a>(&'a mut Vec<Id>);
-    impl Visit for C<'_> {
-        fn visit_binding_ident(&mut self, b: &BindingIdent) {
-            self.0.push(b.id.to_id());
-        }
-        fn visit_expr(&mut self, _: &Expr) {}
-        fn visit_prop_name(&mut self, _: &PropName) {}
-    }
-    p.visit_with(&mut C(out));
-}
-
 /// `var` bindings of a function body (not of nested functions).
 fn collect_vars(stmts: &[Stmt], out: &mut Vec<Id>) {
     struct C<'a>(&'a mut Vec<Id>);
@@ -1707,7 +1672,7 @@ fn collect_vars(stmts: &[Stmt], out: &mut Vec<Id>) {
         fn visit_var_decl(&mut self, v: &VarDecl) {
             if v.kind == VarDeclKind::Var {
                 for d in &v.decls {
-                    collect_pat(&d.name, self.0);
+                    pattern_bindings(&d.name, self.0);
                 }
             }
         }
@@ -1725,7 +1690,7 @@ fn collect_lexical(stmts: &[Stmt], out: &mut Vec<Id>) {
         match s {
             Stmt::Decl(Decl::Var(v)) if v.kind != VarDeclKind::Var => {
                 for d in &v.decls {
-                    collect_pat(&d.name, out);
+                    pattern_bindings(&d.name, out);
                 }
             }
             Stmt::Decl(Decl::Fn(f)) => out.push(f.ident.to_id()),

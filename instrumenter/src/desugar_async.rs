@@ -9,7 +9,7 @@
 //! Left native (documented limitations): async generators, `for await`, and
 //! async methods that use `super` (a generator expression cannot reach it).
 
-use swc_common::{SyntaxContext, DUMMY_SP};
+use swc_common::DUMMY_SP;
 use swc_ecma_ast::*;
 use swc_ecma_visit::{Visit, VisitMut, VisitMutWith, VisitWith};
 
@@ -38,16 +38,7 @@ impl VisitMut for Desugar {
             return;
         }
         a.is_async = false;
-        let stmts = match std::mem::replace(
-            &mut *a.body,
-            ArrowFunctionBody::Expr(ident_expr("undefined")),
-        ) {
-            ArrowFunctionBody::FunctionBody(b) => b.stmts,
-            ArrowFunctionBody::Expr(e) => vec![Stmt::Return(ReturnStmt {
-                span: DUMMY_SP,
-                arg: Some(e),
-            })],
-        };
+        let stmts = crate::ast::take_arrow_body(a);
         *a.body = ArrowFunctionBody::FunctionBody(FunctionBody {
             span: DUMMY_SP,
             stmts: drive(stmts, false),
@@ -61,21 +52,7 @@ fn drive(mut stmts: Vec<Stmt>, own_arguments: bool) -> Vec<Stmt> {
     stmts.visit_mut_with(&mut AwaitToYield);
     let generator = Box::new(Expr::Fn(FnExpr {
         ident: None,
-        function: Box::new(Function {
-            this_param: None,
-            params: vec![],
-            decorators: vec![],
-            span: DUMMY_SP,
-            ctxt: SyntaxContext::empty(),
-            body: Some(FunctionBody {
-                span: DUMMY_SP,
-                stmts,
-            }),
-            is_generator: true,
-            is_async: false,
-            type_params: None,
-            return_type: None,
-        }),
+        function: Box::new(crate::ast::function(vec![], stmts, true)),
     }));
     let this = Box::new(Expr::This(ThisExpr { span: DUMMY_SP }));
     let started = if own_arguments {

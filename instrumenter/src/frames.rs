@@ -140,13 +140,17 @@ pub fn capturable(b: Body) -> Framed {
         span: DUMMY_SP,
         arg: Some(Box::new(Expr::Fn(FnExpr {
             ident: None,
-            function: Box::new(function(vec![binding("$$fr")], resume)),
+            function: Box::new(function(vec![binding("$$fr")], resume, false)),
         }))),
     }));
     let decl = Stmt::Decl(Decl::Fn(FnDecl {
         ident: ident(&format!("$$r{}", b.id)),
         declare: false,
-        function: Box::new(function(vec![binding("$$e"), binding("$$self")], factory)),
+        function: Box::new(function(
+            vec![binding("$$e"), binding("$$self")],
+            factory,
+            false,
+        )),
     }));
     Framed::Capturable(normal, decl)
 }
@@ -188,24 +192,6 @@ fn let_names(names: &[String]) -> Stmt {
         VarDeclKind::Let,
         names.iter().map(|n| (binding(n), None)).collect(),
     )
-}
-
-fn function(params: Vec<Pat>, stmts: Vec<Stmt>) -> Function {
-    Function {
-        this_param: None,
-        params: params.into_iter().map(Param::from).collect(),
-        decorators: vec![],
-        span: DUMMY_SP,
-        ctxt: SyntaxContext::empty(),
-        body: Some(FunctionBody {
-            span: DUMMY_SP,
-            stmts,
-        }),
-        is_generator: false,
-        is_async: false,
-        type_params: None,
-        return_type: None,
-    }
 }
 
 /// `$$capture: { inner; return; } $things.frame(...); return;`: the body,

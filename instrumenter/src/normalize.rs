@@ -50,7 +50,7 @@ pub fn function_body(params: &[Pat], stmts: Vec<Stmt>) -> Result<Normalized, Uns
     };
     let mut declared = Vec::new();
     for p in params {
-        collect_bindings(p, &mut declared);
+        pattern_bindings(p, &mut declared);
     }
     let params_syms: HashSet<Id> = declared.iter().cloned().collect();
     let mut body_decls = Vec::new();
@@ -126,7 +126,7 @@ fn const_bindings(stmts: &[Stmt]) -> HashSet<Id> {
             if v.kind == VarDeclKind::Const {
                 let mut ids = Vec::new();
                 for d in &v.decls {
-                    collect_bindings(&d.name, &mut ids);
+                    pattern_bindings(&d.name, &mut ids);
                 }
                 self.0.extend(ids);
             }
@@ -319,30 +319,24 @@ impl Normalizer {
         })
     }
 
+    /// A statement (a block's statements one by one) normalized into `out`.
+    fn flatten_into(&mut self, s: Stmt, out: &mut Vec<Stmt>) -> Result<(), Unsupported> {
+        match s {
+            Stmt::Block(b) => b.stmts.into_iter().try_for_each(|s| self.stmt(s, out)),
+            other => self.stmt(other, out),
+        }
+    }
+
     fn block(&mut self, s: Stmt) -> Result<Stmt, Unsupported> {
         let mut out = Vec::new();
-        match s {
-            Stmt::Block(b) => {
-                for s in b.stmts {
-                    self.stmt(s, &mut out)?;
-                }
-            }
-            other => self.stmt(other, &mut out)?,
-        }
+        self.flatten_into(s, &mut out)?;
         Ok(block(out))
     }
 
     fn loop_body(&mut self, s: Stmt, head: Vec<Stmt>) -> Result<Stmt, Unsupported> {
         let mut out = vec![self.yield_point()];
         out.extend(head);
-        match s {
-            Stmt::Block(b) => {
-                for s in b.stmts {
-                    self.stmt(s, &mut out)?;
-                }
-            }
-            other => self.stmt(other, &mut out)?,
-        }
+        self.flatten_into(s, &mut out)?;
         Ok(block(out))
     }
 
@@ -1412,29 +1406,17 @@ impl Visit for CallFinder {
     fn visit_class(&mut self, _: &Class) {}
 }
 
-fn collect_bindings(p: &Pat, out: &mut Vec<Id>) {
-    struct C<'a>(&'a mut Vec<Id>);
-    impl Visit for C<'_> {
-        fn visit_binding_ident(&mut self, b: &BindingIdent) {
-            self.0.push(b.id.to_id());
-        }
-        fn visit_expr(&mut self, _: &Expr) {}
-        fn visit_prop_name(&mut self, _: &PropName) {}
-    }
-    p.visit_with(&mut C(out));
-}
-
 /// Every binding declared in the body (any block), not in nested functions.
 fn collect_declarations(stmts: &[Stmt], out: &mut Vec<Id>) {
     struct C<'a>(&'a mut Vec<Id>);
     impl Visit for C<'_> {
         fn visit_var_declarator(&mut self, d: &VarDeclarator) {
-            collect_bindings(&d.name, self.0);
+            pattern_bindings(&d.name, self.0);
             d.init.visit_with(self);
         }
         fn visit_catch_clause(&mut self, c: &CatchClause) {
             if let Some(p) = &c.param {
-                collect_bindings(p, self.0);
+                pattern_bindings(p, self.0);
             }
             c.body.visit_with(self);
         }
