@@ -81,7 +81,7 @@ pub fn capturable(b: Body) -> Framed {
     let mut normal = directives.clone();
     let mut declared = norm.locals.clone();
     declared.extend(["$$l".to_string(), "$$ret".to_string()]);
-    normal.push(let_names(&declared));
+    normal.push(declare_names(&declared));
     let mut inner = vec![yield_check(0)];
     inner.extend(body);
     normal.extend(with_recorder(inner, &b, &names, &live, uses_arguments));
@@ -93,7 +93,7 @@ pub fn capturable(b: Body) -> Framed {
     }
     let mut resume = directives;
     if !names.is_empty() {
-        resume.push(let_names(&names));
+        resume.push(declare_names(&names));
         resume.push(expr_stmt(assign(
             AssignTarget::Pat(AssignTargetPat::Array(ArrayPat {
                 span: DUMMY_SP,
@@ -187,9 +187,11 @@ fn split_directives(stmts: Vec<Stmt>) -> (Vec<Stmt>, Vec<Stmt>) {
     (stmts, rest)
 }
 
-fn let_names(names: &[String]) -> Stmt {
+/// `var` rather than `let`: QuickJS checks a `let` for its temporal dead
+/// zone at every read, and these are declared before any use anyway.
+fn declare_names(names: &[String]) -> Stmt {
     var_decl(
-        VarDeclKind::Let,
+        VarDeclKind::Var,
         names.iter().map(|n| (binding(n), None)).collect(),
     )
 }
@@ -824,7 +826,7 @@ mod tests {
         assert_eq!(
             normal,
             squash(
-                "let r, $$l, $$ret;
+                "var r, $$l, $$ret;
                 $$capture: {
                     if (--$$c < 0) { $$c = $things.yield(); if ($$cap) { $$l = 0; break $$capture; } }
                     { r = f(1); if ($$cap) { $$l = 1; break $$capture; } }
@@ -842,7 +844,7 @@ mod tests {
         let (_, resume) = frame("let r = f(1); return r;");
         assert!(
             resume.starts_with(
-                "function $$r7($$e, $$self) { return function($$fr) { let r; [r] = $$fr.l;"
+                "function $$r7($$e, $$self) { return function($$fr) { var r; [r] = $$fr.l;"
             ),
             "{resume}"
         );

@@ -1201,7 +1201,7 @@ impl Normalizer {
             }
             ForHead::UsingDecl(_) => return Err(Unsupported("using")),
         };
-        let mut head = vec![Stmt::If(IfStmt {
+        let done = Stmt::If(IfStmt {
             span: DUMMY_SP,
             test: lib_call("iterDone", vec![ident_expr(&state)]),
             cons: Box::new(Stmt::Break(BreakStmt {
@@ -1209,7 +1209,12 @@ impl Normalizer {
                 label: None,
             })),
             alt: None,
-        })];
+        });
+        let mut head = vec![if start == "iterOf" {
+            array_step(&state, done)
+        } else {
+            done
+        }];
         self.assign_stmt(target, *member_expr(ident_expr(&state), "v"), &mut head)?;
         let body = self.loop_body(body, head)?;
         let mut looped = Vec::new();
@@ -1231,6 +1236,62 @@ impl Normalizer {
         }
         Ok(())
     }
+}
+
+/// The step of a for-of over an array, inline (the common case):
+/// `if (s.a !== undefined) { if (s.i >= s.a.length) break; s.v = s.a[s.i++]; } else <other>`
+fn array_step(state: &str, other: Stmt) -> Stmt {
+    let field = |f: &str| member_expr(ident_expr(state), f);
+    let brk = || {
+        Box::new(Stmt::Break(BreakStmt {
+            span: DUMMY_SP,
+            label: None,
+        }))
+    };
+    let bin = |op, left, right| {
+        Box::new(Expr::Bin(BinExpr {
+            span: DUMMY_SP,
+            op,
+            left,
+            right,
+        }))
+    };
+    let next = Box::new(Expr::Update(UpdateExpr {
+        span: DUMMY_SP,
+        op: UpdateOp::PlusPlus,
+        prefix: false,
+        arg: field("i"),
+    }));
+    let item = Box::new(Expr::Member(MemberExpr {
+        span: DUMMY_SP,
+        obj: field("a"),
+        prop: MemberProp::Computed(ComputedPropName {
+            span: DUMMY_SP,
+            expr: next,
+        }),
+    }));
+    let array = block(vec![
+        Stmt::If(IfStmt {
+            span: DUMMY_SP,
+            test: bin(
+                BinaryOp::GtEq,
+                field("i"),
+                member_expr(field("a"), "length"),
+            ),
+            cons: brk(),
+            alt: None,
+        }),
+        expr_stmt(assign(
+            AssignTarget::Simple(SimpleAssignTarget::Member(member(ident_expr(state), "v"))),
+            item,
+        )),
+    ]);
+    Stmt::If(IfStmt {
+        span: DUMMY_SP,
+        test: bin(BinaryOp::NotEqEq, field("a"), undefined()),
+        cons: Box::new(array),
+        alt: Some(Box::new(other)),
+    })
 }
 
 enum Shape {
@@ -1465,7 +1526,7 @@ mod tests {
         let (code, _) = normalize("for (const x of xs) use(x);");
         assert_eq!(
             code,
-            "$$t0 = $things.iterOf(xs); try { while(true){ $$L1: $$yield: ; if ($things.iterDone($$t0)) break; x = $$t0.v; $$L2: use(x); } } finally{ $things.iterClose($$t0); }"
+            "$$t0 = $things.iterOf(xs); try { while(true){ $$L1: $$yield: ; if ($$t0.a !== void 0) { if ($$t0.i >= $$t0.a.length) break; $$t0.v = $$t0.a[$$t0.i++]; } else if ($things.iterDone($$t0)) break; x = $$t0.v; $$L2: use(x); } } finally{ $things.iterClose($$t0); }"
         );
     }
 
