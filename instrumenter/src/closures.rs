@@ -551,15 +551,7 @@ impl Rewriter<'_> {
             }))
         };
         let binding_name = if method_key { None } else { binding_name };
-        self.factory(Factory {
-            env,
-            value,
-            binding_name,
-            register: "fn",
-            extra: vec![],
-            pre: vec![],
-            post: vec![],
-        })
+        self.fn_factory(env, value, binding_name)
     }
 
     fn lift_arrow(&mut self, a: &mut ArrowExpr, binding_name: Option<&str>) -> Box<Expr> {
@@ -590,6 +582,16 @@ impl Rewriter<'_> {
             }),
         };
         let value = Box::new(Expr::Arrow(std::mem::replace(a, dummy_arrow())));
+        self.fn_factory(env, value, binding_name)
+    }
+
+    /// The factory of a plain function (see `factory`).
+    fn fn_factory(
+        &mut self,
+        env: Vec<String>,
+        value: Box<Expr>,
+        binding_name: Option<&str>,
+    ) -> Box<Expr> {
         self.factory(Factory {
             env,
             value,

@@ -1049,15 +1049,7 @@ impl Normalizer {
             // `while (f(x)) body` -> `while (true) { <yield>; t = f(x); if (!t) break; body }`
             let mut head = Vec::new();
             let v = self.expr(test, &mut head)?;
-            head.push(Stmt::If(IfStmt {
-                span: DUMMY_SP,
-                test: Box::new(not(Box::new(v))),
-                cons: Box::new(Stmt::Break(BreakStmt {
-                    span: DUMMY_SP,
-                    label: None,
-                })),
-                alt: None,
-            }));
+            head.push(break_unless(v));
             (Expr::Lit(Lit::Bool(true.into())), head)
         } else {
             (test, vec![])
@@ -1125,15 +1117,7 @@ impl Normalizer {
         let mut head = Vec::new();
         if let Some(test) = f.test {
             let v = self.expr(*test, &mut head)?;
-            head.push(Stmt::If(IfStmt {
-                span: DUMMY_SP,
-                test: Box::new(not(Box::new(v))),
-                cons: Box::new(Stmt::Break(BreakStmt {
-                    span: DUMMY_SP,
-                    label: None,
-                })),
-                alt: None,
-            }));
+            head.push(break_unless(v));
         }
         let mut inner = Vec::new();
         self.stmt(body, &mut inner)?;
@@ -1236,6 +1220,19 @@ impl Normalizer {
         }
         Ok(())
     }
+}
+
+/// `if (!v) break;`
+fn break_unless(v: Expr) -> Stmt {
+    Stmt::If(IfStmt {
+        span: DUMMY_SP,
+        test: Box::new(not(Box::new(v))),
+        cons: Box::new(Stmt::Break(BreakStmt {
+            span: DUMMY_SP,
+            label: None,
+        })),
+        alt: None,
+    })
 }
 
 /// The step of a for-of over an array, inline (the common case):
