@@ -358,6 +358,16 @@ fn resume_yield(k: usize) -> Stmt {
     })
 }
 
+/// `$$r || test`: a loop is entered while resuming.
+fn resuming_or(test: Box<Expr>) -> Box<Expr> {
+    Box::new(Expr::Bin(BinExpr {
+        span: DUMMY_SP,
+        op: BinaryOp::LogicalOr,
+        left: ident_expr("$$r"),
+        right: test,
+    }))
+}
+
 /// `$$k >= lo && $$k <= hi`
 fn is_target(lo: usize, hi: usize) -> Box<Expr> {
     let ge = Expr::Bin(BinExpr {
@@ -612,12 +622,7 @@ fn resume_stmt(s: Stmt) -> Stmt {
         }
         Stmt::While(w) => Stmt::While(WhileStmt {
             span: DUMMY_SP,
-            test: Box::new(Expr::Bin(BinExpr {
-                span: DUMMY_SP,
-                op: BinaryOp::LogicalOr,
-                left: ident_expr("$$r"),
-                right: w.test,
-            })),
+            test: resuming_or(w.test),
             body: Box::new(resume_block(*w.body)),
         }),
         Stmt::DoWhile(d) => Stmt::DoWhile(DoWhileStmt {
@@ -629,12 +634,7 @@ fn resume_stmt(s: Stmt) -> Stmt {
             span: DUMMY_SP,
             init: None,
             test: Some(match f.test {
-                Some(t) => Box::new(Expr::Bin(BinExpr {
-                    span: DUMMY_SP,
-                    op: BinaryOp::LogicalOr,
-                    left: ident_expr("$$r"),
-                    right: t,
-                })),
+                Some(t) => resuming_or(t),
                 None => Box::new(Expr::Lit(Lit::Bool(true.into()))),
             }),
             update: f.update,

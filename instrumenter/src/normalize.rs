@@ -682,13 +682,7 @@ impl Normalizer {
                     span: DUMMY_SP,
                     ctxt: SyntaxContext::empty(),
                     callee,
-                    args: args
-                        .into_iter()
-                        .map(|(spread, e)| ExprOrSpread {
-                            spread,
-                            expr: Box::new(e),
-                        })
-                        .collect(),
+                    args: to_args(args),
                     type_args: None,
                 }))
             }
@@ -766,13 +760,7 @@ impl Normalizer {
                     out,
                 )?;
                 Ok(Expr::Call(CallExpr {
-                    args: args
-                        .into_iter()
-                        .map(|(spread, e)| ExprOrSpread {
-                            spread,
-                            expr: Box::new(e),
-                        })
-                        .collect(),
+                    args: to_args(args),
                     ..c
                 }))
             }
@@ -1220,6 +1208,17 @@ impl Normalizer {
         }
         Ok(())
     }
+}
+
+/// Normalized operands back as call arguments.
+fn to_args(items: Vec<(Option<swc_common::Span>, Expr)>) -> Vec<ExprOrSpread> {
+    items
+        .into_iter()
+        .map(|(spread, e)| ExprOrSpread {
+            spread,
+            expr: Box::new(e),
+        })
+        .collect()
 }
 
 /// `if (!v) break;`
