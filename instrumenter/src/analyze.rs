@@ -14,7 +14,7 @@ pub struct Analysis {
 
 pub fn run(script: &Script) -> Analysis {
     let mut v = Analyzer::default();
-    v.frames.push(Frame { index: 0 });
+    v.frames.push(0);
     v.next = 1;
     script.visit_with(&mut v);
     let captured = v
@@ -26,14 +26,10 @@ pub fn run(script: &Script) -> Analysis {
     Analysis { captured }
 }
 
-#[derive(Clone, Copy)]
-struct Frame {
-    index: usize,
-}
-
 #[derive(Default)]
 struct Analyzer {
-    frames: Vec<Frame>,
+    /// The functions enclosing the current point, by index (0 is the program).
+    frames: Vec<usize>,
     next: usize,
     declared: HashMap<Id, usize>,
     uses: Vec<(Id, usize)>,
@@ -41,11 +37,11 @@ struct Analyzer {
 
 impl Analyzer {
     fn current(&self) -> usize {
-        self.frames.last().expect("program frame").index
+        *self.frames.last().expect("program frame")
     }
 
     fn enter(&mut self) {
-        self.frames.push(Frame { index: self.next });
+        self.frames.push(self.next);
         self.next += 1;
     }
 

@@ -368,6 +368,16 @@ fn resuming_or(test: Box<Expr>) -> Box<Expr> {
     }))
 }
 
+/// `$$r && <$$k in lo..=hi>`: resuming towards a site in that range.
+fn resuming_at(lo: usize, hi: usize) -> Box<Expr> {
+    Box::new(Expr::Bin(BinExpr {
+        span: DUMMY_SP,
+        op: BinaryOp::LogicalAnd,
+        left: ident_expr("$$r"),
+        right: is_target(lo, hi),
+    }))
+}
+
 /// `$$k >= lo && $$k <= hi`
 fn is_target(lo: usize, hi: usize) -> Box<Expr> {
     let ge = Expr::Bin(BinExpr {
@@ -656,12 +666,7 @@ fn resume_stmt(s: Stmt) -> Stmt {
                     let test = match (c.test, range) {
                         (Some(t), Some((lo, hi))) => Some(Box::new(Expr::Cond(CondExpr {
                             span: DUMMY_SP,
-                            test: Box::new(Expr::Bin(BinExpr {
-                                span: DUMMY_SP,
-                                op: BinaryOp::LogicalAnd,
-                                left: ident_expr("$$r"),
-                                right: is_target(lo, hi),
-                            })),
+                            test: resuming_at(lo, hi),
                             cons: marker.clone(),
                             alt: t,
                         }))),
@@ -697,12 +702,7 @@ fn resume_stmt(s: Stmt) -> Stmt {
                 // Re-entering a catch block: throw the marker into it.
                 block_stmts.push(Stmt::If(IfStmt {
                     span: DUMMY_SP,
-                    test: Box::new(Expr::Bin(BinExpr {
-                        span: DUMMY_SP,
-                        op: BinaryOp::LogicalAnd,
-                        left: ident_expr("$$r"),
-                        right: is_target(lo, hi),
-                    })),
+                    test: resuming_at(lo, hi),
                     cons: Box::new(Stmt::Throw(ThrowStmt {
                         span: DUMMY_SP,
                         arg: member_expr(ident_expr(LIB), "RESUME"),
