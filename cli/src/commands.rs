@@ -59,16 +59,21 @@ pub fn instrument(file: &Path) -> anyhow::Result<u8> {
 }
 
 /// Tells which constructs keep functions from being captured mid-call.
-fn report_notes(notes: &[&str]) {
-    let mut counts: Vec<(&str, usize)> = Vec::new();
+fn report_notes(notes: &[things_js_instrumenter::Note]) {
+    let mut counts: Vec<(things_js_instrumenter::Note, usize)> = Vec::new();
     for note in notes {
         match counts.iter_mut().find(|(n, _)| n == note) {
             Some((_, c)) => *c += 1,
-            None => counts.push((note, 1)),
+            None => counts.push((*note, 1)),
         }
     }
     for (note, count) in counts {
-        eprintln!("things-js: note: {count} function(s) run without stack capture (a snapshot waits until they return): {note}");
+        let effect = if note.generator {
+            "generator(s) or async function(s) cannot be captured while suspended (a snapshot that reaches one fails)"
+        } else {
+            "function(s) run without stack capture (a snapshot waits until they return)"
+        };
+        eprintln!("things-js: note: {count} {effect}: {}", note.reason);
     }
 }
 

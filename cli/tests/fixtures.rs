@@ -26,6 +26,13 @@ const KNOWN_FAILING: &[(&str, &str)] = &[
 /// a snapshot that restores to the rest of the output.
 const STACK_SNAPSHOT: &[&str] = &[
     "arrays_special_values",
+    "async_parallel",
+    "bank_simulation",
+    "generators_basic",
+    "generators_timers",
+    "priority_scheduler",
+    "sensor_pipeline",
+    "try_finally",
     "bigint_math",
     "classes_basic",
     "classes_private",
@@ -64,12 +71,15 @@ const STACK_SNAPSHOT: &[&str] = &[
     "weak_collections",
 ];
 
-/// Fixtures that return to the event loop with no generator or async
-/// function suspended: a snapshot between any two turns must be taken and
-/// must restore. (Capture in the middle of a task, and of suspended
-/// generators, is not implemented yet; see README.md.)
+/// Fixtures driven by the event loop (timers, pending awaits, suspended
+/// generators between turns): a snapshot before any turn must restore.
 const IDLE_SNAPSHOT: &[&str] = &[
+    "async_parallel",
+    "bank_simulation",
     "counter",
+    "generators_timers",
+    "priority_scheduler",
+    "sensor_pipeline",
     "timers_mixed",
     "game_of_life",
     "event_emitter",

@@ -36,7 +36,7 @@ pub struct Lifted {
     /// Resume-body factories by body id (see `frames`).
     pub resumes: Vec<String>,
     /// Why some functions run without stack capture (see `frames`).
-    pub notes: Vec<&'static str>,
+    pub notes: Vec<crate::Note>,
 }
 
 /// What `frames` does with a function body.
@@ -47,9 +47,12 @@ enum Framing {
         self_name: Option<String>,
         arrow: bool,
     },
+    /// A generator: recorded when a snapshot looks at it suspended.
+    Generator { self_name: Option<String> },
     /// Cannot be re-entered (getters, constructors, ...): runs guarded.
     Guard,
-    /// Left as it is (generators: the runtime guards their resumption).
+    /// Left as it is (generators that use `super`: the runtime holds
+    /// captures off while they run, and cannot capture them suspended).
     Plain,
 }
 
@@ -94,8 +97,12 @@ fn framing_for(
     self_name: Option<&Ident>,
     in_object: bool,
 ) -> Framing {
-    if f.is_generator {
+    if f.is_generator && uses_super(f) {
         Framing::Plain
+    } else if f.is_generator {
+        Framing::Generator {
+            self_name: self_name.map(|i| i.sym.to_string()),
+        }
     } else if is_implicit(name, in_object) || uses_super(f) {
         Framing::Guard
     } else {
@@ -278,7 +285,7 @@ impl Rewriter<'_> {
         kind: FnKind,
         self_name: Option<&Ident>,
         framing: Framing,
-    ) {
+    ) -> bool {
         // Property values inside this body are not the enclosing literal's.
         let property_value = std::mem::replace(&mut self.property_value, false);
         let env_chain = self.chain.clone();
@@ -334,46 +341,53 @@ impl Rewriter<'_> {
             stmts.insert(at, decl);
         }
         self.property_value = property_value;
-        self.frame(params, stmts, env_chain, framing);
+        self.frame(params, stmts, env_chain, framing)
     }
 
-    /// Wraps a finished body for capture (see `frames`).
+    /// Wraps a finished body for capture (see `frames`); true for a
+    /// generator a snapshot can look at while it is suspended.
     fn frame(
         &mut self,
         params: &[&mut Pat],
         stmts: &mut Vec<Stmt>,
         env_chain: Vec<String>,
         framing: Framing,
-    ) {
+    ) -> bool {
         if !self.with_frames {
-            return;
+            return false;
         }
-        match framing {
-            Framing::Capture { self_name, arrow } => {
-                let id = self.lifted.resumes.len();
-                let body = frames::Body {
-                    id,
-                    params: params.iter().map(|p| (**p).clone()).collect(),
-                    stmts: std::mem::take(stmts),
-                    self_name,
-                    env: env_chain.last().cloned(),
-                    prologue: chain_prologue(&env_chain),
-                    arrow,
-                };
-                match frames::capturable(body) {
-                    frames::Framed::Capturable(normal, resume) => {
-                        self.lifted.resumes.push(format!("$$r{id}"));
-                        self.lifted.decls.push(resume);
-                        *stmts = normal;
-                    }
-                    frames::Framed::Guarded(body, reason) => {
-                        self.lifted.notes.push(reason);
-                        *stmts = body;
-                    }
-                }
+        let (self_name, arrow, generator) = match framing {
+            Framing::Capture { self_name, arrow } => (self_name, arrow, false),
+            Framing::Generator { self_name } => (self_name, false, true),
+            Framing::Guard => {
+                *stmts = frames::guarded(std::mem::take(stmts));
+                return false;
             }
-            Framing::Guard => *stmts = frames::guarded(std::mem::take(stmts)),
-            Framing::Plain => {}
+            Framing::Plain => return false,
+        };
+        let id = self.lifted.resumes.len();
+        let body = frames::Body {
+            id,
+            params: params.iter().map(|p| (**p).clone()).collect(),
+            stmts: std::mem::take(stmts),
+            self_name,
+            env: env_chain.last().cloned(),
+            prologue: chain_prologue(&env_chain),
+            arrow,
+            generator,
+        };
+        match frames::capturable(body) {
+            frames::Framed::Capturable(normal, resume) => {
+                self.lifted.resumes.push(format!("$$r{id}"));
+                self.lifted.decls.push(resume);
+                *stmts = normal;
+                generator
+            }
+            frames::Framed::Guarded(body, reason) => {
+                self.lifted.notes.push(crate::Note { reason, generator });
+                *stmts = body;
+                false
+            }
         }
     }
 
@@ -518,14 +532,15 @@ impl Rewriter<'_> {
         let env = self.chain.clone();
         let own = name.filter(|_| own_binding);
         let framing = framing_for(f, binding_name, own, method_key || self.property_value);
-        {
+        let is_generator = f.is_generator;
+        let peekable = {
             let mut params: Vec<&mut Pat> = f.params.iter_mut().map(|p| &mut p.pat).collect();
             let body = f.body.get_or_insert_with(|| FunctionBody {
                 span: DUMMY_SP,
                 stmts: vec![],
             });
-            self.function_body(&mut params, &mut body.stmts, FnKind::Normal, own, framing);
-        }
+            self.function_body(&mut params, &mut body.stmts, FnKind::Normal, own, framing)
+        };
         let function = Box::new(std::mem::replace(f, dummy_function()));
         let value = if method_key {
             let key = binding_name.expect("methods have a key");
@@ -551,7 +566,12 @@ impl Rewriter<'_> {
             }))
         };
         let binding_name = if method_key { None } else { binding_name };
-        self.fn_factory(env, value, binding_name)
+        let register = match (is_generator, peekable) {
+            (false, _) => "fn",
+            (true, true) => "gen",
+            (true, false) => "plainGen",
+        };
+        self.fn_factory(env, value, binding_name, register)
     }
 
     fn lift_arrow(&mut self, a: &mut ArrowExpr, binding_name: Option<&str>) -> Box<Expr> {
@@ -582,21 +602,24 @@ impl Rewriter<'_> {
             }),
         };
         let value = Box::new(Expr::Arrow(std::mem::replace(a, dummy_arrow())));
-        self.fn_factory(env, value, binding_name)
+        self.fn_factory(env, value, binding_name, "fn")
     }
 
     /// The factory of a plain function (see `factory`).
+    /// `register`: `fn`; for a generator function, `gen` if a snapshot can
+    /// record its suspended frames, else `plainGen`.
     fn fn_factory(
         &mut self,
         env: Vec<String>,
         value: Box<Expr>,
         binding_name: Option<&str>,
+        register: &'static str,
     ) -> Box<Expr> {
         self.factory(Factory {
             env,
             value,
             binding_name,
-            register: "fn",
+            register,
             extra: vec![],
             pre: vec![],
             post: vec![],
@@ -801,8 +824,8 @@ impl Rewriter<'_> {
             ClassMember::Method(m) => {
                 m.key.visit_mut_with(self);
                 let framing = match (&m.kind, static_key(&m.key)) {
-                    (MethodKind::Method, Some(key)) => {
-                        framing_for(&m.function, Some(&key), None, false)
+                    (MethodKind::Method, key) if key.is_some() || m.function.is_generator => {
+                        framing_for(&m.function, key.as_deref(), None, false)
                     }
                     _ => Framing::Guard,
                 };
@@ -892,6 +915,12 @@ impl Rewriter<'_> {
     }
 
     fn method_function(&mut self, f: &mut Function, framing: Framing) {
+        // Holding captures off across a generator's yields would stop them
+        // for as long as it is suspended.
+        let framing = match framing {
+            Framing::Guard if f.is_generator => Framing::Plain,
+            other => other,
+        };
         let mut params: Vec<&mut Pat> = f.params.iter_mut().map(|p| &mut p.pat).collect();
         let body = f.body.get_or_insert_with(|| FunctionBody {
             span: DUMMY_SP,
@@ -1317,12 +1346,7 @@ impl VisitMut for Rewriter<'_> {
 
     fn visit_mut_function(&mut self, f: &mut Function) {
         // Functions reached here are not lifted (they use `super`).
-        let framing = if f.is_generator {
-            Framing::Plain
-        } else {
-            Framing::Guard
-        };
-        self.method_function(f, framing);
+        self.method_function(f, Framing::Guard);
     }
 
     fn visit_mut_arrow_expr(&mut self, a: &mut ArrowExpr) {

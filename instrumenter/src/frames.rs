@@ -52,6 +52,7 @@ pub struct Body {
     pub prologue: Vec<Stmt>,
     /// Arrows have no `this` or `arguments` of their own.
     pub arrow: bool,
+    pub generator: bool,
 }
 
 pub enum Framed {
@@ -61,10 +62,25 @@ pub enum Framed {
     Guarded(Vec<Stmt>, &'static str),
 }
 
+/// How a body's sites are expanded.
+#[derive(Clone, Copy)]
+enum Mode<'a> {
+    /// A function: a capture unwinds it from its sites and yield points.
+    Function,
+    /// A generator (captures are held off while it runs): its frame is
+    /// recorded, with this record, when a snapshot looks at it suspended.
+    Generator(&'a Expr),
+}
+
 pub fn capturable(b: Body) -> Framed {
     let (directives, stmts): (Vec<Stmt>, Vec<Stmt>) = split_directives(b.stmts.clone());
     let norm = match normalize::function_body(&b.params, stmts) {
         Ok(n) => n,
+        // A generator's body keeps running plainly (holding captures off
+        // across its yields would stop them for as long as it is suspended).
+        Err(normalize::Unsupported(reason)) if b.generator => {
+            return Framed::Guarded(b.stmts, reason)
+        }
         Err(normalize::Unsupported(reason)) => return Framed::Guarded(guarded(b.stmts), reason),
     };
     let mut names: Vec<String> = Vec::new();
@@ -72,19 +88,42 @@ pub fn capturable(b: Body) -> Framed {
         param_names(p, &mut names);
     }
     names.extend(norm.locals.iter().cloned());
-    let live = norm.live.clone();
     let uses_arguments = !b.arrow && uses_arguments(&norm.body);
+    let record = record(&b, &names, &norm.live, uses_arguments);
+    let m = if b.generator {
+        Mode::Generator(&record)
+    } else {
+        Mode::Function
+    };
 
     // The normal body.
     let mut body = norm.body.clone();
-    body.visit_mut_with(&mut NormalSites);
+    body.visit_mut_with(&mut NormalSites(m));
     let mut normal = directives.clone();
     let mut declared = norm.locals.clone();
     declared.extend(["$$l".to_string(), "$$ret".to_string()]);
     normal.push(declare_names(&declared));
-    let mut inner = vec![yield_check(0)];
-    inner.extend(body);
-    normal.extend(with_recorder(inner, &b, &names, &live, uses_arguments));
+    match m {
+        Mode::Function => {
+            let mut inner = vec![yield_check(0)];
+            inner.extend(body);
+            normal.extend(with_recorder(inner, record.clone()));
+        }
+        Mode::Generator(record) => {
+            // A look at a generator that has not started runs it to here.
+            normal.push(Stmt::If(IfStmt {
+                span: DUMMY_SP,
+                test: member_expr(ident_expr(LIB), "peeking"),
+                cons: Box::new(block(vec![
+                    set_label(0),
+                    expr_stmt(Box::new(record.clone())),
+                    peek_loop(0, bare_yield(), record),
+                ])),
+                alt: None,
+            }));
+            normal.extend(body);
+        }
+    }
 
     // The resume body.
     let mut resume_body = norm.body;
@@ -104,30 +143,46 @@ pub fn capturable(b: Body) -> Framed {
             member_expr(ident_expr("$$fr"), "l"),
         )));
     }
+    let mut frame_vars = vec![];
     if uses_arguments {
-        resume.push(var_decl(
-            VarDeclKind::Let,
-            vec![(
-                binding("$$args"),
-                Some(member_expr(ident_expr("$$fr"), "a")),
-            )],
-        ));
+        frame_vars.push(("$$args", "a"));
     }
-    resume.push(var_decl(
-        VarDeclKind::Let,
-        vec![
-            (binding("$$l"), Some(member_expr(ident_expr("$$fr"), "s"))),
-            (
-                binding("$$r"),
-                Some(Box::new(Expr::Lit(Lit::Bool(true.into())))),
-            ),
-            (binding("$$k"), Some(member_expr(ident_expr("$$fr"), "s"))),
-            (binding("$$ret"), None),
-        ],
+    if b.generator {
+        // A restore creates the generator object before it knows `this`.
+        frame_vars.push(("$$this", "t"));
+    }
+    frame_vars.extend([("$$l", "s"), ("$$k", "s")]);
+    let mut vars: Vec<(Pat, Option<Box<Expr>>)> = frame_vars
+        .into_iter()
+        .map(|(v, field)| (binding(v), Some(member_expr(ident_expr("$$fr"), field))))
+        .collect();
+    vars.push((
+        binding("$$r"),
+        Some(Box::new(Expr::Lit(Lit::Bool(true.into())))),
     ));
-    let mut inner = vec![resume_yield(0)];
-    inner.extend(resume_stmts(resume_body));
-    resume.extend(with_recorder(inner, &b, &names, &live, uses_arguments));
+    vars.push((binding("$$ret"), None));
+    resume.push(var_decl(VarDeclKind::Let, vars));
+    match m {
+        Mode::Function => {
+            let mut inner = vec![resume_yield(0)];
+            inner.extend(resume_stmts(resume_body, m));
+            resume.extend(with_recorder(inner, record.clone()));
+        }
+        Mode::Generator(record) => {
+            // `if ($$r && $$k === 0) { $$r = false; <suspended at the start> }`
+            resume.push(Stmt::If(IfStmt {
+                span: DUMMY_SP,
+                test: resuming_at(0, 0),
+                cons: Box::new(block(vec![
+                    stop_resuming(),
+                    peek_loop(0, bare_yield(), record),
+                ])),
+                alt: None,
+            }));
+            resume.extend(resume_stmts(resume_body, m));
+            resume.visit_mut_with(&mut ThisFromFrame);
+        }
+    }
 
     let mut factory = b.prologue.clone();
     if let Some(n) = &b.self_name {
@@ -140,7 +195,7 @@ pub fn capturable(b: Body) -> Framed {
         span: DUMMY_SP,
         arg: Some(Box::new(Expr::Fn(FnExpr {
             ident: None,
-            function: Box::new(function(vec![binding("$$fr")], resume, false)),
+            function: Box::new(function(vec![binding("$$fr")], resume, b.generator)),
         }))),
     }));
     let decl = Stmt::Decl(Decl::Fn(FnDecl {
@@ -153,6 +208,13 @@ pub fn capturable(b: Body) -> Framed {
         )),
     }));
     Framed::Capturable(normal, decl)
+}
+
+fn stop_resuming() -> Stmt {
+    expr_stmt(assign(
+        simple_ident_target("$$r"),
+        Box::new(Expr::Lit(Lit::Bool(false.into()))),
+    ))
 }
 
 /// `$things.nc++; try { body } finally { $things.nc--; }`
@@ -198,15 +260,34 @@ fn declare_names(names: &[String]) -> Stmt {
 
 /// `$$capture: { inner; return; } $things.frame(...); return;`: the body,
 /// and the record a capturing frame breaks out to.
-fn with_recorder(
-    mut inner: Vec<Stmt>,
+fn with_recorder(mut inner: Vec<Stmt>, record: Box<Expr>) -> Vec<Stmt> {
+    inner.push(Stmt::Return(ReturnStmt {
+        span: DUMMY_SP,
+        arg: None,
+    }));
+    vec![
+        Stmt::Labeled(LabeledStmt {
+            span: DUMMY_SP,
+            label: ident(CAPTURE_LABEL),
+            body: Box::new(block(inner)),
+        }),
+        expr_stmt(record),
+        Stmt::Return(ReturnStmt {
+            span: DUMMY_SP,
+            arg: None,
+        }),
+    ]
+}
+
+/// `$things.frame(B, $$l, self, this, [locals], env, args)`: the frame's record.
+fn record(
     b: &Body,
     names: &[String],
     live: &HashMap<String, Vec<usize>>,
     uses_arguments: bool,
-) -> Vec<Stmt> {
+) -> Box<Expr> {
     let undefined_or = |cond: bool, e: Box<Expr>| if cond { e } else { undefined() };
-    let record = lib_call(
+    lib_call(
         "frame",
         vec![
             num(b.id as f64),
@@ -237,23 +318,7 @@ fn with_recorder(
                 ),
             ),
         ],
-    );
-    inner.push(Stmt::Return(ReturnStmt {
-        span: DUMMY_SP,
-        arg: None,
-    }));
-    vec![
-        Stmt::Labeled(LabeledStmt {
-            span: DUMMY_SP,
-            label: ident(CAPTURE_LABEL),
-            body: Box::new(block(inner)),
-        }),
-        expr_stmt(record),
-        Stmt::Return(ReturnStmt {
-            span: DUMMY_SP,
-            arg: None,
-        }),
-    ]
+    )
 }
 
 /// `if ($$cap) { $$l = k; break $$capture; }`
@@ -348,10 +413,7 @@ fn resume_yield(k: usize) -> Stmt {
         cons: Box::new(block(vec![Stmt::If(IfStmt {
             span: DUMMY_SP,
             test: is_target(k, k),
-            cons: Box::new(expr_stmt(assign(
-                simple_ident_target("$$r"),
-                Box::new(Expr::Lit(Lit::Bool(false.into()))),
-            ))),
+            cons: Box::new(stop_resuming()),
             alt: None,
         })])),
         alt: Some(Box::new(yield_check(k))),
@@ -437,9 +499,9 @@ fn sites_in(s: &Stmt) -> Option<(usize, usize)> {
 
 /// Expands the site markers of the normal body, filters captures out of the
 /// program's catch clauses, and holds captures off in finally blocks.
-struct NormalSites;
+struct NormalSites<'a>(Mode<'a>);
 
-impl VisitMut for NormalSites {
+impl VisitMut for NormalSites<'_> {
     fn visit_mut_stmt(&mut self, s: &mut Stmt) {
         s.visit_mut_children_with(self);
         if let Stmt::Labeled(l) = s {
@@ -447,27 +509,89 @@ impl VisitMut for NormalSites {
                 *s = expand_normal_site(
                     k,
                     std::mem::replace(&mut *l.body, Stmt::Empty(EmptyStmt { span: DUMMY_SP })),
+                    self.0,
                 );
             }
         }
     }
     fn visit_mut_try_stmt(&mut self, t: &mut TryStmt) {
         t.visit_mut_children_with(self);
-        filter_captures(t);
+        if let Mode::Function = self.0 {
+            filter_captures(t);
+        }
     }
     fn visit_mut_function(&mut self, _: &mut Function) {}
     fn visit_mut_arrow_expr(&mut self, _: &mut ArrowExpr) {}
     fn visit_mut_class(&mut self, _: &mut Class) {}
 }
 
-fn expand_normal_site(k: usize, body: Stmt) -> Stmt {
-    match body {
-        Stmt::Labeled(l) if &*l.label.sym == YIELD_MARK => yield_check(k),
-        other => {
+fn expand_normal_site(k: usize, body: Stmt, m: Mode) -> Stmt {
+    match (body, m) {
+        (Stmt::Labeled(l), Mode::Function) if &*l.label.sym == YIELD_MARK => yield_check(k),
+        (Stmt::Labeled(l), Mode::Generator(_)) if &*l.label.sym == YIELD_MARK => {
+            Stmt::Empty(EmptyStmt { span: DUMMY_SP })
+        }
+        (other, Mode::Function) => {
             let call = site_call(&other);
             expand_site(k, other, call)
         }
+        (other, Mode::Generator(record)) => match site_call(&other) {
+            y if matches!(*y, Expr::Yield(_)) => peek_site(k, other, y, record),
+            // Captures are held off while a generator runs: a call is no site.
+            _ => other,
+        },
     }
+}
+
+/// A generator's yield site, `target = yield v`, where a look at the
+/// suspended generator (`next($things.PEEK)`) records the frame and yields
+/// again: `while (($$ret = yield v) === $things.PEEK) { $$l = k; <record> }
+/// target = $$ret;`.
+fn peek_site(k: usize, s: Stmt, y: Box<Expr>, record: &Expr) -> Stmt {
+    let looked = peek_loop(k, y, record);
+    let ret = ident_expr("$$ret");
+    match s {
+        Stmt::Expr(e) => match *e.expr {
+            Expr::Assign(a) => block(vec![
+                looked,
+                expr_stmt(Box::new(Expr::Assign(AssignExpr { right: ret, ..a }))),
+            ]),
+            _ => looked,
+        },
+        Stmt::Return(_) => block(vec![
+            looked,
+            Stmt::Return(ReturnStmt {
+                span: DUMMY_SP,
+                arg: Some(ret),
+            }),
+        ]),
+        other => other,
+    }
+}
+
+/// `while (($$ret = <yield>) === $things.PEEK) { $$l = k; <record> }`
+fn peek_loop(k: usize, y: Box<Expr>, record: &Expr) -> Stmt {
+    Stmt::While(WhileStmt {
+        span: DUMMY_SP,
+        test: Box::new(Expr::Bin(BinExpr {
+            span: DUMMY_SP,
+            op: BinaryOp::EqEqEq,
+            left: assign(simple_ident_target("$$ret"), y),
+            right: member_expr(ident_expr(LIB), "PEEK"),
+        })),
+        body: Box::new(block(vec![
+            set_label(k),
+            expr_stmt(Box::new(record.clone())),
+        ])),
+    })
+}
+
+fn bare_yield() -> Box<Expr> {
+    Box::new(Expr::Yield(YieldExpr {
+        span: DUMMY_SP,
+        arg: None,
+        delegate: false,
+    }))
 }
 
 /// The call of a site statement.
@@ -536,13 +660,13 @@ fn filter_captures(t: &mut TryStmt) {
 
 /// The statements of a resume body: those before the target site are
 /// skipped, the one holding it is entered, the rest run as usual.
-fn resume_stmts(stmts: Vec<Stmt>) -> Vec<Stmt> {
+fn resume_stmts(stmts: Vec<Stmt>, m: Mode) -> Vec<Stmt> {
     let mut out = Vec::new();
     let mut plain = Vec::new();
     let flush = |plain: &mut Vec<Stmt>, out: &mut Vec<Stmt>| {
         if !plain.is_empty() {
             let mut stmts = std::mem::take(plain);
-            stmts.visit_mut_with(&mut NormalSites);
+            stmts.visit_mut_with(&mut NormalSites(m));
             out.push(Stmt::If(IfStmt {
                 span: DUMMY_SP,
                 test: Box::new(not(ident_expr("$$r"))),
@@ -565,7 +689,7 @@ fn resume_stmts(stmts: Vec<Stmt>) -> Vec<Stmt> {
                 out.push(Stmt::If(IfStmt {
                     span: DUMMY_SP,
                     test: Box::new(test),
-                    cons: Box::new(block(vec![resume_stmt(s)])),
+                    cons: Box::new(block(vec![resume_stmt(s, m)])),
                     alt: None,
                 }));
             }
@@ -575,38 +699,49 @@ fn resume_stmts(stmts: Vec<Stmt>) -> Vec<Stmt> {
     out
 }
 
-fn resume_block(s: Stmt) -> Stmt {
+fn resume_block(s: Stmt, m: Mode) -> Stmt {
     match s {
-        Stmt::Block(b) => block(resume_stmts(b.stmts)),
-        other => block(resume_stmts(vec![other])),
+        Stmt::Block(b) => block(resume_stmts(b.stmts, m)),
+        other => block(resume_stmts(vec![other], m)),
     }
 }
 
-fn resume_stmt(s: Stmt) -> Stmt {
+fn resume_stmt(s: Stmt, m: Mode) -> Stmt {
     match s {
         Stmt::Labeled(l) if site_of(&l.label).is_some() => {
             let k = site_of(&l.label).expect("a site");
             match *l.body {
-                Stmt::Labeled(y) if &*y.label.sym == YIELD_MARK => resume_yield(k),
+                Stmt::Labeled(y) if &*y.label.sym == YIELD_MARK => match m {
+                    Mode::Function => resume_yield(k),
+                    Mode::Generator(_) => Stmt::Empty(EmptyStmt { span: DUMMY_SP }),
+                },
+                // Resuming at a generator's yield site suspends it there again
+                // (its call sites are never the target).
+                body if matches!(m, Mode::Generator(_)) => {
+                    let target = matches!(*site_call(&body), Expr::Yield(_));
+                    let site = expand_normal_site(k, body, m);
+                    if target {
+                        block(vec![stop_resuming(), site])
+                    } else {
+                        site
+                    }
+                }
                 // `if ($$r) { $$r = false; <the site, re-entering> } else <the site>`
                 body => {
                     let resuming = block(vec![
-                        expr_stmt(assign(
-                            simple_ident_target("$$r"),
-                            Box::new(Expr::Lit(Lit::Bool(false.into()))),
-                        )),
+                        stop_resuming(),
                         expand_site(k, body.clone(), lib_call("reenter", vec![])),
                     ]);
                     Stmt::If(IfStmt {
                         span: DUMMY_SP,
                         test: ident_expr("$$r"),
                         cons: Box::new(resuming),
-                        alt: Some(Box::new(expand_normal_site(k, body))),
+                        alt: Some(Box::new(expand_normal_site(k, body, m))),
                     })
                 }
             }
         }
-        Stmt::Block(b) => block(resume_stmts(b.stmts)),
+        Stmt::Block(b) => block(resume_stmts(b.stmts, m)),
         Stmt::If(i) => {
             let cons_range = sites_in(&i.cons);
             let test = match cons_range {
@@ -626,19 +761,19 @@ fn resume_stmt(s: Stmt) -> Stmt {
             Stmt::If(IfStmt {
                 span: DUMMY_SP,
                 test: Box::new(test),
-                cons: Box::new(resume_block(*i.cons)),
-                alt: i.alt.map(|a| Box::new(resume_block(*a))),
+                cons: Box::new(resume_block(*i.cons, m)),
+                alt: i.alt.map(|a| Box::new(resume_block(*a, m))),
             })
         }
         Stmt::While(w) => Stmt::While(WhileStmt {
             span: DUMMY_SP,
             test: resuming_or(w.test),
-            body: Box::new(resume_block(*w.body)),
+            body: Box::new(resume_block(*w.body, m)),
         }),
         Stmt::DoWhile(d) => Stmt::DoWhile(DoWhileStmt {
             span: DUMMY_SP,
             test: d.test,
-            body: Box::new(resume_block(*d.body)),
+            body: Box::new(resume_block(*d.body, m)),
         }),
         Stmt::For(f) => Stmt::For(ForStmt {
             span: DUMMY_SP,
@@ -648,12 +783,12 @@ fn resume_stmt(s: Stmt) -> Stmt {
                 None => Box::new(Expr::Lit(Lit::Bool(true.into()))),
             }),
             update: f.update,
-            body: Box::new(resume_block(*f.body)),
+            body: Box::new(resume_block(*f.body, m)),
         }),
         Stmt::Labeled(l) => Stmt::Labeled(LabeledStmt {
             span: DUMMY_SP,
             label: l.label,
-            body: Box::new(resume_stmt(*l.body)),
+            body: Box::new(resume_stmt(*l.body, m)),
         }),
         Stmt::Switch(sw) => {
             // Resuming selects the case holding the target with a marker value.
@@ -675,7 +810,7 @@ fn resume_stmt(s: Stmt) -> Stmt {
                     SwitchCase {
                         span: DUMMY_SP,
                         test,
-                        cons: resume_stmts(c.cons),
+                        cons: resume_stmts(c.cons, m),
                     }
                 })
                 .collect();
@@ -710,7 +845,7 @@ fn resume_stmt(s: Stmt) -> Stmt {
                     alt: None,
                 }));
             }
-            block_stmts.extend(resume_stmts(t.block.stmts));
+            block_stmts.extend(resume_stmts(t.block.stmts, m));
             let handler = t.handler.map(|h| {
                 let param = match h.param {
                     Some(Pat::Ident(p)) => p.id.sym.to_string(),
@@ -739,11 +874,11 @@ fn resume_stmt(s: Stmt) -> Stmt {
                         alt: None,
                     }));
                 }
-                stmts.extend(resume_stmts(body));
+                stmts.extend(resume_stmts(body, m));
                 (param, stmts)
             });
             let mut out = try_stmt(block(block_stmts), handler, t.finalizer.map(|f| f.stmts));
-            if let Stmt::Try(t) = &mut out {
+            if let (Stmt::Try(t), Mode::Function) = (&mut out, m) {
                 filter_captures(t);
             }
             out
@@ -778,6 +913,21 @@ fn uses_arguments(stmts: &[Stmt]) -> bool {
     f.0
 }
 
+/// `this` in a generator's resume body is the recorded one, `$$this`.
+struct ThisFromFrame;
+
+impl VisitMut for ThisFromFrame {
+    fn visit_mut_expr(&mut self, e: &mut Expr) {
+        if let Expr::This(_) = e {
+            *e = *ident_expr("$$this");
+        } else {
+            e.visit_mut_children_with(self);
+        }
+    }
+    fn visit_mut_function(&mut self, _: &mut Function) {}
+    fn visit_mut_class(&mut self, _: &mut Class) {}
+}
+
 struct RenameArguments;
 
 impl VisitMut for RenameArguments {
@@ -810,6 +960,7 @@ mod tests {
                 env: None,
                 prologue: vec![],
                 arrow: false,
+                generator: false,
             };
             match capturable(body) {
                 Framed::Capturable(normal, resume) => {
@@ -855,6 +1006,47 @@ mod tests {
     }
 
     #[test]
+    fn a_generator_records_its_frame_when_looked_at_suspended() {
+        with_script("function* g() { let x = 1; x = yield x; return x; }", |s| {
+            let Some(Stmt::Decl(Decl::Fn(f))) = s.body.first() else {
+                unreachable!()
+            };
+            let body = Body {
+                id: 3,
+                params: vec![],
+                stmts: f.function.body.clone().expect("a body").stmts,
+                self_name: None,
+                env: None,
+                prologue: vec![],
+                arrow: false,
+                generator: true,
+            };
+            let Framed::Capturable(normal, resume) = capturable(body) else {
+                panic!("guarded")
+            };
+            let record = "{ $$l = 1; $things.frame(3, $$l, void 0, this, [ x ], null, void 0); }";
+            assert_eq!(
+                squash(&print(normal)),
+                squash(&format!(
+                    "var x, $$l, $$ret;
+                    if ($things.peeking) {{
+                        $$l = 0; $things.frame(3, $$l, void 0, this, [ x ], null, void 0);
+                        while(($$ret = yield) === $things.PEEK){{ $$l = 0; $things.frame(3, $$l, void 0, this, [ x ], null, void 0); }}
+                    }}
+                    x = 1;
+                    {{ while(($$ret = yield x) === $things.PEEK){record} x = $$ret; }}return x;"
+                ))
+            );
+            let resume = squash(&print(vec![resume]));
+            assert!(resume.contains("return function*($$fr) {"), "{resume}");
+            assert!(
+                resume.contains("if (!$$r || $$k === 1) { { $$r = false; { while(($$ret = yield x) === $things.PEEK){ $$l = 1; $things.frame(3, $$l, void 0, $$this,"),
+                "{resume}"
+            );
+        });
+    }
+
+    #[test]
     fn unsupported_shapes_run_guarded() {
         with_script("do { i++; } while (more());", |s| {
             let body = Body {
@@ -865,6 +1057,7 @@ mod tests {
                 env: None,
                 prologue: vec![],
                 arrow: false,
+                generator: false,
             };
             assert!(matches!(
                 capturable(body),

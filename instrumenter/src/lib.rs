@@ -13,6 +13,7 @@
 mod analyze;
 mod ast;
 mod closures;
+mod delegate;
 mod desugar_async;
 mod emit;
 mod frames;
@@ -26,9 +27,18 @@ pub struct Instrumented {
     /// A classic script for the runtime: it registers the program with the
     /// runtime library (`globalThis.__things`) without running it.
     pub code: String,
-    /// Constructs that made a function run without stack capture (a capture
-    /// waits until it returns), one entry per function.
-    pub notes: Vec<&'static str>,
+    /// Functions the instrumenter could not make capturable, one per function.
+    pub notes: Vec<Note>,
+}
+
+/// A function left without stack capture, and why.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Note {
+    /// The construct that kept it so.
+    pub reason: &'static str,
+    /// A generator (or async function) cannot be captured while suspended;
+    /// any other function only delays a capture until it returns.
+    pub generator: bool,
 }
 
 /// Rewrites `source` into its capturable form.

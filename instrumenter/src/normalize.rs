@@ -501,7 +501,11 @@ impl Normalizer {
                 };
                 // A finally block runs for any completion; re-entering it would
                 // need that completion, so it is left as it is and `frames`
-                // holds captures off while it runs.
+                // holds captures off while it runs. (So a generator cannot
+                // be suspended in one and still be captured.)
+                if t.finalizer.as_ref().is_some_and(contains_yield) {
+                    return Err(Unsupported("a yield in a finally block"));
+                }
                 let finalizer = t.finalizer.map(|f| f.stmts);
                 out.push(try_stmt(block_stmt, handler, finalizer));
                 Ok(())
@@ -711,6 +715,23 @@ impl Normalizer {
                 }))
             }
             Expr::Paren(p) => self.call_operands(*p.expr, out),
+            // A generator's `yield v` is a site: its frame is recorded there.
+            // The operand is yielded again for each look (see `frames`), so
+            // anything that could read differently is evaluated once.
+            Expr::Yield(y) => {
+                let arg = match y.arg {
+                    Some(a) => {
+                        let v = self.expr(*a, out)?;
+                        Some(Box::new(if is_pure(&v) { v } else { self.spill(v, out) }))
+                    }
+                    None => None,
+                };
+                Ok(Expr::Yield(YieldExpr {
+                    span: DUMMY_SP,
+                    arg,
+                    delegate: false,
+                }))
+            }
             // Its only call is the chain's own (see `is_site_call`).
             e @ Expr::OptChain(_) => Ok(e),
             _ => Err(Unsupported("not a call")),
@@ -988,7 +1009,23 @@ impl Normalizer {
                 _ => Err(Unsupported("a call inside an update expression")),
             },
             Expr::OptChain(_) => Err(Unsupported("a call inside an optional chain")),
-            Expr::Yield(_) | Expr::Await(_) => Err(Unsupported("yield or await")),
+            Expr::Yield(YieldExpr {
+                arg: Some(iterable),
+                delegate: true,
+                ..
+            }) => {
+                let iterable = self.expr(*iterable, out)?;
+                let state = self.temp();
+                out.push(expr_stmt(assign(
+                    simple_ident_target(&state),
+                    lib_call("delegate", vec![Box::new(iterable)]),
+                )));
+                for s in crate::delegate::delegation_loop(&state) {
+                    self.stmt(s, out)?;
+                }
+                Ok(*member_expr(ident_expr(&state), "v"))
+            }
+            Expr::Await(_) => Err(Unsupported("await outside a rewritten async function")),
             _ => Err(Unsupported("an expression with a call")),
         }
     }
@@ -1367,6 +1404,7 @@ pub fn is_site_call(e: &Expr) -> bool {
             _ => true,
         },
         Expr::TaggedTpl(_) => true,
+        Expr::Yield(y) => !y.delegate,
         Expr::Paren(p) => is_site_call(&p.expr),
         // `a?.b(x)` with that one call: its callee and arguments are call-free.
         Expr::OptChain(_) => count_calls(e) == 1,
@@ -1374,7 +1412,7 @@ pub fn is_site_call(e: &Expr) -> bool {
     }
 }
 
-/// Calls (that could capture) in an expression, not counting nested functions.
+/// Calls (that could capture) and yields in an expression, not counting nested functions.
 fn count_calls(e: &Expr) -> usize {
     struct N(usize);
     impl Visit for N {
@@ -1391,6 +1429,10 @@ fn count_calls(e: &Expr) -> usize {
         fn visit_tagged_tpl(&mut self, t: &TaggedTpl) {
             self.0 += 1;
             t.visit_children_with(self);
+        }
+        fn visit_yield_expr(&mut self, y: &YieldExpr) {
+            self.0 += 1;
+            y.visit_children_with(self);
         }
         fn visit_function(&mut self, _: &Function) {}
         fn visit_arrow_expr(&mut self, _: &ArrowExpr) {}
@@ -1424,6 +1466,21 @@ fn is_stable(e: &Expr) -> bool {
 
 fn is_pure(e: &Expr) -> bool {
     matches!(e, Expr::Lit(_) | Expr::Ident(_) | Expr::This(_))
+}
+
+fn contains_yield(b: &BlockStmt) -> bool {
+    struct Y(bool);
+    impl Visit for Y {
+        fn visit_yield_expr(&mut self, _: &YieldExpr) {
+            self.0 = true;
+        }
+        fn visit_function(&mut self, _: &Function) {}
+        fn visit_arrow_expr(&mut self, _: &ArrowExpr) {}
+        fn visit_class(&mut self, _: &Class) {}
+    }
+    let mut y = Y(false);
+    b.visit_with(&mut y);
+    y.0
 }
 
 /// Whether an expression (not counting nested functions) calls anything that
@@ -1503,6 +1560,38 @@ mod tests {
             "$$t0 = a; $$L1: $$t1 = f(b); $$L2: $$t2 = g(c); x = $$t0 + $$t1 * $$t2;"
         );
         assert_eq!(locals, ["x", "$$t0", "$$t1", "$$t2"]);
+    }
+
+    /// A generator body's statements, normalized.
+    fn normalize_generator(body: &str) -> String {
+        with_script(&format!("function* g() {{ {body} }}"), |s| {
+            let Some(swc_ecma_ast::Stmt::Decl(swc_ecma_ast::Decl::Fn(f))) = s.body.first() else {
+                unreachable!()
+            };
+            let stmts = f.function.body.clone().expect("a body").stmts;
+            let n = super::function_body(&[], stmts).expect("supported");
+            squash(&print(n.body))
+        })
+    }
+
+    #[test]
+    fn yields_are_sites_with_their_operands_evaluated_before() {
+        assert_eq!(
+            normalize_generator("let x = f(a.b, yield c.d, 2);"),
+            "$$t0 = f; $$t1 = a.b; $$t2 = c.d; $$L1: $$t3 = yield $$t2; $$L2: x = $$t0($$t1, $$t3, 2);"
+        );
+    }
+
+    #[test]
+    fn yield_star_becomes_a_loop_of_plain_yields() {
+        let code = normalize_generator("const r = yield* inner();");
+        assert!(
+            code.starts_with("$$L1: $$t0 = inner(); $$t1 = $things.delegate($$t0); while(true){ $$L2: $$yield: ; if ($things.delegateStep($$t1)) { break; }"),
+            "{code}"
+        );
+        assert!(code.contains("$$t2 = $$t1.out; $$L3: $$t1.arg = yield $$t2;"), "{code}");
+        assert!(code.contains("catch ($$t3) { $$t1.arg = $$t3; $$t1.mode = 1; }"), "{code}");
+        assert!(code.ends_with("r = $$t1.v;"), "{code}");
     }
 
     #[test]

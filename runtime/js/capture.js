@@ -17,6 +17,33 @@
 
   // Thrown into a catch block to re-enter it.
   lib.RESUME = Object.freeze({ things: "resume" });
+
+  // A suspended generator's frame cannot be read from outside; a look
+  // resumes it with PEEK, on which its yield site records the frame and
+  // yields again (an unstarted one, seeing `peeking`, records its start).
+  // The generator is left as it was.
+  lib.PEEK = Object.freeze({ things: "peek" });
+  lib.peeking = false;
+  const generatorProto = Object.getPrototypeOf(Object.getPrototypeOf(function* () {}()));
+  const nativeNext = generatorProto.next;
+  // The frame record of a suspended generator, or null if it has finished.
+  lib.peek = (gen) => {
+    const saved = lib.frames;
+    lib.frames = [];
+    lib.peeking = true;
+    let r;
+    try {
+      r = Reflect.apply(nativeNext, gen, [lib.PEEK]);
+    } finally {
+      lib.peeking = false;
+    }
+    const fr = lib.frames[0];
+    lib.frames = saved;
+    if (fr === undefined && !r.done) throw new Error("internal: a generator yielded to a look without recording its frame");
+    return fr === undefined ? null : fr;
+  };
+  // Suspends a generator made from a resume body at its recorded site.
+  lib.prime = (gen) => void Reflect.apply(nativeNext, gen, []);
   lib.argsOf = (args) => Array.prototype.slice.call(args);
 
   // for-of and for-in keep their position in plain objects a snapshot can
@@ -78,6 +105,66 @@
     const close = s.it.return;
     if (close !== undefined && close !== null) Reflect.apply(close, s.it, []);
   };
+  // `yield*` (instrumenter/src/delegate.rs): a for-of state plus how the
+  // delegating generator was resumed (mode 0 next, 1 throw, 2 return) with
+  // what (arg), and the value to yield next (out).
+  lib.delegate = (iterable) => Object.assign(lib.iterOf(iterable), { mode: 0, arg: undefined, out: undefined, ready: false });
+  const noThrow = () => new TypeError("The iterator does not provide a 'throw' method.");
+  const checked = (r) => {
+    if ((typeof r !== "object" || r === null) && typeof r !== "function") throw new TypeError(`Iterator result ${String(r)} is not an object`);
+    return r;
+  };
+  // One step of the inner iterator; true when it is done (its value in `v`).
+  lib.delegateStep = (d) => {
+    if (d.ready) {
+      d.ready = false;
+      return false;
+    }
+    if (d.a !== undefined) {
+      if (d.mode === 1) throw noThrow();
+      if (d.i >= d.a.length) {
+        d.v = undefined;
+        return true;
+      }
+      d.out = d.a[d.i++];
+      return false;
+    }
+    let r;
+    if (d.mode === 1) {
+      const t = d.it.throw;
+      if (t === undefined || t === null) {
+        lib.iterClose(d);
+        throw noThrow();
+      }
+      r = checked(Reflect.apply(t, d.it, [d.arg]));
+    } else {
+      r = checked(Reflect.apply(d.next, d.it, [d.arg]));
+    }
+    if (r.done) {
+      d.v = r.value;
+      return true;
+    }
+    d.out = r.value;
+    return false;
+  };
+  // The delegating generator is being returned from: forwards the return;
+  // 0: let it return, 1: the inner iterator goes on (`out` is ready),
+  // 2: return the inner iterator's value (`v`).
+  lib.delegateReturn = (d) => {
+    if (d.a !== undefined) return 0;
+    const ret = d.it.return;
+    if (ret === undefined || ret === null) return 0;
+    const r = checked(Reflect.apply(ret, d.it, [lib.returnArg]));
+    if (r.done) {
+      d.v = r.value;
+      return 2;
+    }
+    d.out = r.value;
+    d.mode = 0;
+    d.ready = true;
+    return 1;
+  };
+
   lib.constAssign = () => {
     throw new TypeError("Assignment to constant variable.");
   };
@@ -163,7 +250,17 @@
   // capture cannot unwind and rebuild; and built-ins that call program
   // functions back have frames no snapshot can hold. While either runs,
   // captures wait (DESIGN.md: "defers to the next point that can").
-  const generatorProto = Object.getPrototypeOf(Object.getPrototypeOf(function* () {}()));
+  // A delegation forwards `return(v)` from the finally block, which needs v.
+  const nativeReturn = generatorProto.return;
+  Object.defineProperty(generatorProto, "return", {
+    value: {
+      return(v) {
+        lib.returnArg = v;
+        return Reflect.apply(nativeReturn, this, [v]);
+      },
+    }.return,
+    writable: true, enumerable: false, configurable: true,
+  });
   const arrayLike = ["every", "filter", "find", "findIndex", "findLast", "findLastIndex", "forEach", "map", "reduce", "reduceRight", "some", "sort", "toSorted"];
   const callbackTakers = [
     [generatorProto, ["next", "return", "throw"]],

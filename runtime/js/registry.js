@@ -24,6 +24,28 @@
     return f;
   };
 
+  // The `prototype` objects of the program's generator functions, each
+  // with whether a snapshot can look into the generators made from it
+  // (capture.js, `peek`): those of instrumented generator functions.
+  const genProtos = (lib.genProtos = new WeakMap());
+  lib.gen = (f, site, env) => {
+    genProtos.set(f.prototype, true);
+    return lib.fn(f, site, env);
+  };
+  lib.plainGen = (f, site, env) => {
+    genProtos.set(f.prototype, false);
+    return lib.fn(f, site, env);
+  };
+  // A class's generator methods were instrumented unless they use `super`;
+  // their source says which.
+  const GeneratorFunction = Object.getPrototypeOf(function* () {});
+  const fnSource = Function.prototype.toString;
+  const markGenerator = (f) => {
+    if (Object.getPrototypeOf(f) === GeneratorFunction) {
+      genProtos.set(f.prototype, Reflect.apply(fnSource, f, []).includes("$things.peeking"));
+    }
+  };
+
   // A class and its methods and accessors, each identified by where it sits.
   lib.cls = (cls, site, env) => {
     fnMeta.set(cls, [site, env]);
@@ -33,6 +55,7 @@
         for (const kind of ["value", "get", "set"]) {
           if (typeof d[kind] === "function" && d[kind] !== cls && !fnMeta.has(d[kind])) {
             fnMeta.set(d[kind], [site, env, owner, key, kind, cls]);
+            markGenerator(d[kind]);
           }
         }
       }

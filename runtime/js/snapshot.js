@@ -107,6 +107,10 @@
   const dvBuffer = Object.getOwnPropertyDescriptor(DataView.prototype, "buffer").get;
   const taTag = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), Symbol.toStringTag).get;
   const generatorProto = Object.getPrototypeOf(Object.getPrototypeOf(function* () {}()));
+  const isGenerator = (v) => {
+    for (let p = Object.getPrototypeOf(v); p !== null; p = Object.getPrototypeOf(p)) if (p === generatorProto) return true;
+    return false;
+  };
 
   function capture(extraRoots) {
     const ids = new Map(); // object/symbol -> node id
@@ -246,9 +250,20 @@
       for (const [T, valueOf] of [[Number, Number.prototype.valueOf], [String, String.prototype.valueOf], [Boolean, Boolean.prototype.valueOf], [BigInt, BigInt.prototype.valueOf], [Symbol, Symbol.prototype.valueOf]]) {
         if (brand(valueOf, v)) return { ...base, t: "box", value: encode(valueOf.call(v), id, "<value>"), props: props(v, id, T === String ? (k) => typeof k === "string" && /^\d+$/.test(k) : undefined) };
       }
-      let p = v;
-      while ((p = Object.getPrototypeOf(p)) !== null) {
-        if (p === generatorProto) fail("a suspended generator or async function (not capturable yet)", id);
+      // A generator function's `prototype` (the function itself may be gone).
+      if (lib.genProtos.has(v)) return { ...base, t: "genproto", peekable: lib.genProtos.get(v), props: props(v, id) };
+      if (isGenerator(v)) {
+        if (!lib.genProtos.get(Object.getPrototypeOf(v))) fail("a generator whose function was not instrumented (it uses `super`, or a construct listed by `things-js instrument`)", id);
+        let fr;
+        try {
+          fr = lib.peek(v);
+        } catch (err) {
+          if (err instanceof TypeError) fail("a running generator", id);
+          throw err;
+        }
+        if (fr === null) return { ...base, t: "gen", done: true, props: props(v, id) };
+        const frame = { s: fr.s, t: fr.t, l: fr.l, a: fr.a };
+        return { ...base, t: "gen", body: fr.k, env: encode(fr.e, id, "<scope>"), self: encode(fr.f, id, "<self>"), frame: encode(frame, id, "<frame>"), props: props(v, id) };
       }
       // The library's promises keep their state in a hidden own property.
       if (tag !== "Object" && !lib.promiseState(v)) fail(describe(v), id);
@@ -321,6 +336,8 @@
   function rebuild(snap) {
     const values = new Array(snap.nodes.length);
     const made = new Array(snap.nodes.length).fill(false);
+    // Generators re-made from resume bodies, suspended once their frames are filled in.
+    const suspended = [];
 
     const decode = (e) => {
       if (e === null || typeof e !== "object") return e;
@@ -393,9 +410,24 @@
           return fn;
         }
         case "libfn": return lib.libFn(n.kind, decode(n.state));
+        case "gen": {
+          if (n.done) {
+            const gen = (function* () {})();
+            gen.next();
+            return gen;
+          }
+          const gen = lib.resumes[n.body](decode(n.env), decode(n.self))(decode(n.frame));
+          suspended.push(gen);
+          return gen;
+        }
         case "bound": return lib.bind(decode(n.target), decode(n.thisArg), decode(n.args));
         case "arr": return [];
         case "obj": return {};
+        case "genproto": {
+          const proto = {};
+          lib.genProtos.set(proto, n.peekable);
+          return proto;
+        }
         case "args": return (function () { return arguments; })();
         case "map": return Reflect.construct(Map, [], protoCtor(n));
         case "set": return Reflect.construct(Set, [], protoCtor(n));
@@ -471,6 +503,7 @@
       if (!b.ext) Object.preventExtensions(o);
     }
     defineAll(globalThis, snap.globals);
+    for (const gen of suspended) lib.prime(gen);
     for (let id = 0; id < snap.nodes.length; id++) {
       const n = snap.nodes[id];
       if ("ext" in n && !n.ext && n.t !== "builtin") Object.preventExtensions(values[id]);
