@@ -44,7 +44,9 @@ pub fn delegation_loop(state: &str) -> Vec<Stmt> {
         StringInput::from(&*fm),
         None,
     );
-    let script = parser.parse_script().expect("the delegation template parses");
+    let script = parser
+        .parse_script()
+        .expect("the delegation template parses");
     let Some(Stmt::Decl(Decl::Fn(f))) = script.body.into_iter().next() else {
         unreachable!("the template is one generator function")
     };

@@ -1589,8 +1589,14 @@ mod tests {
             code.starts_with("$$L1: $$t0 = inner(); $$t1 = $things.delegate($$t0); while(true){ $$L2: $$yield: ; if ($things.delegateStep($$t1)) { break; }"),
             "{code}"
         );
-        assert!(code.contains("$$t2 = $$t1.out; $$L3: $$t1.arg = yield $$t2;"), "{code}");
-        assert!(code.contains("catch ($$t3) { $$t1.arg = $$t3; $$t1.mode = 1; }"), "{code}");
+        assert!(
+            code.contains("$$t2 = $$t1.out; $$L3: $$t1.arg = yield $$t2;"),
+            "{code}"
+        );
+        assert!(
+            code.contains("catch ($$t3) { $$t1.arg = $$t3; $$t1.mode = 1; }"),
+            "{code}"
+        );
         assert!(code.ends_with("r = $$t1.v;"), "{code}");
     }
 
