@@ -7,26 +7,14 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-/// Fixtures whose instrumented run still differs from node; each is a bug
-/// tracked in README.md ("Known limitations"), skipped here so the rest gate.
-const KNOWN_FAILING: &[(&str, &str)] = &[
-    ("async_sequential", "`for await` is not supported yet"),
-    (
-        "scopes_blocks",
-        "reading a let/const before its declaration does not throw (locals are hoisted)",
-    ),
-    (
-        "templates_tagged",
-        "QuickJS: a tagged template's strings array is not frozen (also with --raw)",
-    ),
-];
-
 /// Fixtures captured mid-task, at yield points spread through their run
 /// (inside loops, deep recursion, callbacks, timers); every point must give
 /// a snapshot that restores to the rest of the output.
 const STACK_SNAPSHOT: &[&str] = &[
     "arrays_special_values",
+    "async_generators",
     "async_parallel",
+    "async_sequential",
     "bank_simulation",
     "generators_basic",
     "generators_timers",
@@ -62,8 +50,10 @@ const STACK_SNAPSHOT: &[&str] = &[
     "prototypes_chain",
     "recursion_deep",
     "regexp_exec",
+    "scopes_blocks",
     "switch_vm",
     "symbols_keys",
+    "templates_tagged",
     "text_wordfreq",
     "this_binding",
     "timers_mixed",
@@ -74,7 +64,9 @@ const STACK_SNAPSHOT: &[&str] = &[
 /// Fixtures driven by the event loop (timers, pending awaits, suspended
 /// generators between turns): a snapshot before any turn must restore.
 const IDLE_SNAPSHOT: &[&str] = &[
+    "async_generators",
     "async_parallel",
+    "async_sequential",
     "bank_simulation",
     "counter",
     "generators_timers",
@@ -147,9 +139,6 @@ fn every_fixture_prints_what_node_prints() {
     );
     let mut failures = Vec::new();
     for name in &names {
-        if KNOWN_FAILING.iter().any(|(n, _)| n == name) {
-            continue;
-        }
         let out = things_js(&["run", &fixture(name)]);
         if !out.status.success() || stdout(&out) != expected(name) {
             failures.push(format!(

@@ -1184,11 +1184,6 @@ impl VisitMut for Rewriter<'_> {
         }
     }
 
-    fn visit_mut_tagged_tpl(&mut self, t: &mut TaggedTpl) {
-        t.visit_mut_children_with(self);
-        call_without_this(&mut t.tag);
-    }
-
     fn visit_mut_member_expr(&mut self, m: &mut MemberExpr) {
         m.obj.visit_mut_with(self);
         match &mut m.prop {

@@ -1,13 +1,19 @@
-//! Async functions become generators driven by the runtime library
-//! (`$things.async`), so that awaiting goes through the library's Promise and
-//! its single job queue (the order of events stays node's), and a suspended
-//! async function is a generator the runtime can reach.
+//! Async functions and async generators become generators driven by the
+//! runtime library (runtime/js/async.js), so that awaiting goes through the
+//! library's Promise and its single job queue (the order of events stays
+//! node's), and a suspended one is a generator the runtime can reach.
 //!
 //! `async function f(a) { ... await x ... }` becomes
-//! `function f(a) { return $things.async(function* () { ... yield x ... }.apply(this, arguments)); }`
+//! `function f(a) { return $things.async(function* () { ... yield x ... }.apply(this, arguments)); }`;
+//! `async function* g() { ... await x ... yield v ... return w }` becomes
+//! `function g() { return $things.asyncGen(function* () { ... yield x ... yield $things.ayield(yield v) ... return yield w }.apply(this, arguments)); }`
+//! (an async generator's `yield v` and `return w` await their operand);
+//! `for await` loops become loops of such yields (see `for_await`).
 //!
-//! Left native (documented limitations): async generators, `for await`, and
-//! async methods that use `super` (a generator expression cannot reach it).
+//! Left native (documented limitations): async functions and generators
+//! that use `super` (a generator expression cannot reach it), and async
+//! generators with `yield*`. The rewritten async generator function is a
+//! plain function returning the library's async generator object.
 
 use swc_common::DUMMY_SP;
 use swc_ecma_ast::*;
@@ -16,96 +22,176 @@ use swc_ecma_visit::{Visit, VisitMut, VisitMutWith, VisitWith};
 use crate::ast::{ident_expr, lib_call, member_expr};
 
 pub fn run(script: &mut Script) {
-    script.visit_mut_with(&mut Desugar);
+    script.visit_mut_with(&mut Desugar { loops: 0 });
 }
 
-struct Desugar;
+struct Desugar {
+    /// `for await` loops rewritten so far (their names are numbered).
+    loops: usize,
+}
 
 impl VisitMut for Desugar {
     fn visit_mut_function(&mut self, f: &mut Function) {
         f.visit_mut_children_with(self);
-        if !f.is_async || f.is_generator || uses_super_or_for_await(&f.body) {
+        if !f.is_async || uses_super(&f.body) || f.is_generator && delegates(&f.body) {
             return;
         }
         let Some(body) = f.body.as_mut() else { return };
+        let driver = if f.is_generator { "asyncGen" } else { "async" };
         f.is_async = false;
-        body.stmts = drive(std::mem::take(&mut body.stmts), true);
+        f.is_generator = false;
+        body.stmts = self.drive(std::mem::take(&mut body.stmts), driver, true);
     }
 
     fn visit_mut_arrow_expr(&mut self, a: &mut ArrowExpr) {
         a.visit_mut_children_with(self);
-        if !a.is_async || uses_super_or_for_await(&*a.body) {
+        if !a.is_async || uses_super(&*a.body) {
             return;
         }
         a.is_async = false;
         let stmts = crate::ast::take_arrow_body(a);
         *a.body = ArrowFunctionBody::FunctionBody(FunctionBody {
             span: DUMMY_SP,
-            stmts: drive(stmts, false),
+            stmts: self.drive(stmts, "async", false),
         });
     }
 }
 
-/// `{ return $things.async(function* () { body }.apply(this, arguments)); }`
-/// (`.call(this)` for arrows, which have no `arguments` of their own).
-fn drive(mut stmts: Vec<Stmt>, own_arguments: bool) -> Vec<Stmt> {
-    stmts.visit_mut_with(&mut AwaitToYield);
-    let generator = Box::new(Expr::Fn(FnExpr {
-        ident: None,
-        function: Box::new(crate::ast::function(vec![], stmts, true)),
-    }));
-    let this = Box::new(Expr::This(ThisExpr { span: DUMMY_SP }));
-    let started = if own_arguments {
-        crate::ast::call(
-            member_expr(generator, "apply"),
-            vec![this, ident_expr("arguments")],
-        )
-    } else {
-        crate::ast::call(member_expr(generator, "call"), vec![this])
-    };
-    vec![Stmt::Return(ReturnStmt {
-        span: DUMMY_SP,
-        arg: Some(lib_call("async", vec![started])),
-    })]
+impl Desugar {
+    /// `{ return $things.<driver>(function* () { body }.apply(this, arguments)); }`
+    /// (`.call(this)` for arrows, which have no `arguments` of their own).
+    fn drive(&mut self, mut stmts: Vec<Stmt>, driver: &str, own_arguments: bool) -> Vec<Stmt> {
+        stmts.visit_mut_with(&mut AwaitToYield {
+            async_generator: driver == "asyncGen",
+            loops: &mut self.loops,
+        });
+        let generator = Box::new(Expr::Fn(FnExpr {
+            ident: None,
+            function: Box::new(crate::ast::function(vec![], stmts, true)),
+        }));
+        let this = Box::new(Expr::This(ThisExpr { span: DUMMY_SP }));
+        let started = if own_arguments {
+            crate::ast::call(
+                member_expr(generator, "apply"),
+                vec![this, ident_expr("arguments")],
+            )
+        } else {
+            crate::ast::call(member_expr(generator, "call"), vec![this])
+        };
+        vec![Stmt::Return(ReturnStmt {
+            span: DUMMY_SP,
+            arg: Some(lib_call(driver, vec![started])),
+        })]
+    }
 }
 
-/// Turns this function's own `await`s into `yield`s (nested functions keep theirs).
-struct AwaitToYield;
+/// Turns this function's own `await`s into `yield`s (nested functions keep
+/// theirs), its `for await` loops into plain loops, and in an async
+/// generator marks its own yields for the driver.
+struct AwaitToYield<'a> {
+    async_generator: bool,
+    loops: &'a mut usize,
+}
 
-impl VisitMut for AwaitToYield {
+impl AwaitToYield<'_> {
+    /// An async generator's `return v` awaits `v`.
+    fn await_return(&mut self, s: &mut Stmt) {
+        if let Stmt::Return(ReturnStmt { arg: Some(v), .. }) = s {
+            if self.async_generator {
+                let value = std::mem::replace(v, ident_expr("undefined"));
+                **v = yield_of(value);
+            }
+        }
+    }
+}
+
+fn yield_of(arg: Box<Expr>) -> Expr {
+    Expr::Yield(YieldExpr {
+        span: DUMMY_SP,
+        arg: Some(arg),
+        delegate: false,
+    })
+}
+
+impl VisitMut for AwaitToYield<'_> {
     fn visit_mut_expr(&mut self, e: &mut Expr) {
         e.visit_mut_children_with(self);
-        if let Expr::Await(a) = e {
-            let arg = std::mem::replace(&mut a.arg, ident_expr("undefined"));
-            *e = Expr::Yield(YieldExpr {
-                span: a.span,
-                arg: Some(arg),
-                delegate: false,
-            });
+        match e {
+            Expr::Await(a) => {
+                let arg = std::mem::replace(&mut a.arg, ident_expr("undefined"));
+                *e = yield_of(arg);
+            }
+            Expr::Yield(y) if self.async_generator => {
+                let arg = y.arg.take().unwrap_or_else(|| ident_expr("undefined"));
+                *e = yield_of(lib_call("ayield", vec![Box::new(yield_of(arg))]));
+            }
+            _ => {}
         }
+    }
+    fn visit_mut_stmt(&mut self, s: &mut Stmt) {
+        // A labeled `for await` keeps its label on the loop that replaces it.
+        let (label, f) = match s {
+            Stmt::Labeled(LabeledStmt { label, body, .. }) if matches!(&**body, Stmt::ForOf(f) if f.is_await) =>
+            {
+                let Stmt::ForOf(f) = &mut **body else {
+                    unreachable!()
+                };
+                f.visit_mut_children_with(self);
+                (Some(label.clone()), f)
+            }
+            _ => {
+                s.visit_mut_children_with(self);
+                match s {
+                    Stmt::ForOf(f) if f.is_await => (None, f),
+                    _ => return self.await_return(s),
+                }
+            }
+        };
+        let f = std::mem::replace(
+            f,
+            ForOfStmt {
+                span: DUMMY_SP,
+                is_await: false,
+                left: ForHead::Pat(Box::new(Pat::Invalid(Invalid { span: DUMMY_SP }))),
+                right: ident_expr("undefined"),
+                body: Box::new(Stmt::Empty(EmptyStmt { span: DUMMY_SP })),
+            },
+        );
+        *s = crate::for_await::rewrite(f, label, *self.loops);
+        *self.loops += 1;
     }
     fn visit_mut_function(&mut self, _: &mut Function) {}
     fn visit_mut_arrow_expr(&mut self, _: &mut ArrowExpr) {}
     fn visit_mut_class(&mut self, _: &mut Class) {}
 }
 
-fn uses_super_or_for_await<N: VisitWith<Finder>>(node: &N) -> bool {
-    let mut finder = Finder(false);
+fn uses_super<N: VisitWith<Finder>>(node: &N) -> bool {
+    let mut finder = Finder::default();
     node.visit_with(&mut finder);
-    finder.0
+    finder.uses_super
 }
 
-/// Finds `super` or `for await` in a function's own body (arrows included,
-/// since they share the function's `super`).
-struct Finder(bool);
+fn delegates<N: VisitWith<Finder>>(node: &N) -> bool {
+    let mut finder = Finder::default();
+    node.visit_with(&mut finder);
+    finder.delegates
+}
+
+/// Looks through a function's own body (arrows included, since they share
+/// the function's `super`; their `yield*` cannot be its own, they have none).
+#[derive(Default)]
+struct Finder {
+    uses_super: bool,
+    delegates: bool,
+}
 
 impl Visit for Finder {
     fn visit_super(&mut self, _: &Super) {
-        self.0 = true;
+        self.uses_super = true;
     }
-    fn visit_for_of_stmt(&mut self, s: &ForOfStmt) {
-        self.0 |= s.is_await;
-        s.visit_children_with(self);
+    fn visit_yield_expr(&mut self, y: &YieldExpr) {
+        self.delegates |= y.delegate;
+        y.visit_children_with(self);
     }
     fn visit_function(&mut self, _: &Function) {}
     fn visit_class(&mut self, _: &Class) {}
@@ -136,10 +222,19 @@ mod tests {
     }
 
     #[test]
-    fn for_await_is_left_native() {
+    fn async_generators_mark_their_yields_and_await_their_returns() {
         assert_eq!(
-            desugar("async function h(xs) { for await (const x of xs) {} }"),
-            "async function h(xs) { for await (const x of xs){} }"
+            desugar("async function* g() { const a = await p; yield a; return a; }"),
+            "function g() { return $things.asyncGen((function*() { const a = yield p; yield $things.ayield((yield a)); return yield a; }).apply(this, arguments)); }"
+        );
+    }
+
+    #[test]
+    fn for_await_becomes_a_loop_of_awaits_that_closes_on_exit() {
+        let code = desugar("async function h(xs) { for await (const x of xs) { if (x) break; } }");
+        assert!(
+            code.contains("const $$aw0 = $things.asyncIterOf(xs); while(true){ const $$ar0 = $things.asyncResult((yield $things.asyncNext($$aw0))); if ($$ar0.done) break; const x = $$ar0.value; try { if (x) { yield $things.asyncClose($$aw0); break; } } catch ($$ae0) {"),
+            "{code}"
         );
     }
 }

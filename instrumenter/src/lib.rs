@@ -2,7 +2,8 @@
 //! into its capturable form. A library with no I/O: source text in, source text
 //! out. The pipeline is a fixed order of passes, each in its own module:
 //!
-//! parse -> resolve (SWC's resolver) -> desugar_async -> analyze -> closures
+//! parse -> resolve (SWC's resolver) -> tagged_templates -> desugar_async
+//! (with for_await) -> analyze -> closures
 //! (which hands each finished function body to normalize + frames) -> emit
 //!
 //! See docs/capturable-form.md for the contract with the runtime library.
@@ -16,9 +17,11 @@ mod closures;
 mod delegate;
 mod desugar_async;
 mod emit;
+mod for_await;
 mod frames;
 mod normalize;
 mod parse;
+mod tagged_templates;
 
 pub use parse::SyntaxError;
 
@@ -47,6 +50,7 @@ pub fn instrument(source: &str, filename: &str) -> Result<Instrumented, SyntaxEr
     swc_common::GLOBALS.set(&Default::default(), || {
         let parsed = parse::parse(source, filename)?;
         let mut script = parsed.script;
+        tagged_templates::run(&mut script);
         desugar_async::run(&mut script);
         let analysis = analyze::run(&script);
         let lifted = closures::run(&mut script, &analysis, true);

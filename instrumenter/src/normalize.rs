@@ -60,7 +60,14 @@ pub fn function_body(params: &[Pat], stmts: Vec<Stmt>) -> Result<Normalized, Uns
     let free = free_names(&stmts, &declared_set);
     n.plan_names(&declared, &params_syms, &free);
     let mut stmts = stmts;
-    stmts.visit_mut_with(&mut ConstGuard(const_bindings(&stmts)));
+    stmts.visit_mut_with(&mut TdzGuard {
+        lexical: bindings_of_kind(&stmts, &[VarDeclKind::Let, VarDeclKind::Const]),
+        declared: HashSet::new(),
+    });
+    stmts.visit_mut_with(&mut ConstGuard(bindings_of_kind(
+        &stmts,
+        &[VarDeclKind::Const],
+    )));
     stmts.visit_mut_with(&mut Renamer(&n.rename));
     let mut out = Vec::new();
     for s in stmts {
@@ -118,12 +125,12 @@ fn free_names(stmts: &[Stmt], declared: &HashSet<Id>) -> HashSet<String> {
     f.1
 }
 
-/// `const` bindings declared in the body.
-fn const_bindings(stmts: &[Stmt]) -> HashSet<Id> {
-    struct C(HashSet<Id>);
-    impl Visit for C {
+/// Bindings of these kinds declared in the body.
+fn bindings_of_kind(stmts: &[Stmt], kinds: &[VarDeclKind]) -> HashSet<Id> {
+    struct C<'a>(HashSet<Id>, &'a [VarDeclKind]);
+    impl Visit for C<'_> {
         fn visit_var_decl(&mut self, v: &VarDecl) {
-            if v.kind == VarDeclKind::Const {
+            if self.1.contains(&v.kind) {
                 let mut ids = Vec::new();
                 for d in &v.decls {
                     pattern_bindings(&d.name, &mut ids);
@@ -136,9 +143,77 @@ fn const_bindings(stmts: &[Stmt]) -> HashSet<Id> {
         fn visit_arrow_expr(&mut self, _: &ArrowExpr) {}
         fn visit_class(&mut self, _: &Class) {}
     }
-    let mut c = C(HashSet::new());
+    let mut c = C(HashSet::new(), kinds);
     stmts.visit_with(&mut c);
     c.0
+}
+
+/// Hoisted, a block-scoped local would read as `undefined` before its
+/// declaration. A use that comes before the declaration in the text (in
+/// this function, outside nested ones) always runs in its temporal dead
+/// zone: it throws the ReferenceError it would (an assignment after
+/// evaluating its value). Uses from nested functions are not checked.
+struct TdzGuard {
+    lexical: HashSet<Id>,
+    declared: HashSet<Id>,
+}
+
+impl TdzGuard {
+    fn early(&self, i: &Ident) -> bool {
+        let id = i.to_id();
+        self.lexical.contains(&id) && !self.declared.contains(&id)
+    }
+}
+
+impl VisitMut for TdzGuard {
+    fn visit_mut_var_decl(&mut self, v: &mut VarDecl) {
+        for d in &mut v.decls {
+            d.init.visit_mut_with(self);
+            let mut ids = Vec::new();
+            pattern_bindings(&d.name, &mut ids);
+            self.declared.extend(ids);
+        }
+    }
+    fn visit_mut_expr(&mut self, e: &mut Expr) {
+        let dead = match e {
+            Expr::Ident(i) if self.early(i) => Some((i.sym.clone(), None)),
+            Expr::Update(UpdateExpr { arg, .. }) if matches!(&**arg, Expr::Ident(i) if self.early(i)) =>
+            {
+                let Expr::Ident(i) = &**arg else {
+                    unreachable!()
+                };
+                Some((i.sym.clone(), None))
+            }
+            Expr::Assign(AssignExpr {
+                left: AssignTarget::Simple(SimpleAssignTarget::Ident(b)),
+                right,
+                ..
+            }) if self.early(&b.id) => {
+                right.visit_mut_with(self);
+                Some((
+                    b.id.sym.clone(),
+                    Some(std::mem::replace(right, undefined())),
+                ))
+            }
+            _ => None,
+        };
+        match dead {
+            None => e.visit_mut_children_with(self),
+            Some((name, value)) => {
+                let throw = lib_call("tdz", vec![str_lit(&name)]);
+                *e = match value {
+                    Some(v) => Expr::Seq(SeqExpr {
+                        span: DUMMY_SP,
+                        exprs: vec![v, throw],
+                    }),
+                    None => *throw,
+                };
+            }
+        }
+    }
+    fn visit_mut_function(&mut self, _: &mut Function) {}
+    fn visit_mut_arrow_expr(&mut self, _: &mut ArrowExpr) {}
+    fn visit_mut_class(&mut self, _: &mut Class) {}
 }
 
 /// Constants become plain locals when hoisted; assigning one still throws
@@ -688,30 +763,6 @@ impl Normalizer {
                     callee,
                     args: to_args(args),
                     type_args: None,
-                }))
-            }
-            Expr::TaggedTpl(t) => {
-                let tag = self.expr(*t.tag, out)?;
-                let tag = if t.tpl.exprs.iter().any(contains_call) && !is_stable(&tag) {
-                    self.spill(tag, out)
-                } else {
-                    tag
-                };
-                let mut tpl = *t.tpl;
-                let exprs = self.operands(
-                    std::mem::take(&mut tpl.exprs)
-                        .into_iter()
-                        .map(|e| (None, *e))
-                        .collect(),
-                    out,
-                )?;
-                tpl.exprs = exprs.into_iter().map(|(_, e)| Box::new(e)).collect();
-                Ok(Expr::TaggedTpl(TaggedTpl {
-                    span: DUMMY_SP,
-                    ctxt: SyntaxContext::empty(),
-                    tag: Box::new(tag),
-                    type_params: None,
-                    tpl: Box::new(tpl),
                 }))
             }
             Expr::Paren(p) => self.call_operands(*p.expr, out),
@@ -1403,7 +1454,6 @@ pub fn is_site_call(e: &Expr) -> bool {
             Callee::Expr(callee) => !is_internal_callee(callee),
             _ => true,
         },
-        Expr::TaggedTpl(_) => true,
         Expr::Yield(y) => !y.delegate,
         Expr::Paren(p) => is_site_call(&p.expr),
         // `a?.b(x)` with that one call: its callee and arguments are call-free.
@@ -1425,10 +1475,6 @@ fn count_calls(e: &Expr) -> usize {
         fn visit_opt_call(&mut self, c: &OptCall) {
             self.0 += 1;
             c.visit_children_with(self);
-        }
-        fn visit_tagged_tpl(&mut self, t: &TaggedTpl) {
-            self.0 += 1;
-            t.visit_children_with(self);
         }
         fn visit_yield_expr(&mut self, y: &YieldExpr) {
             self.0 += 1;
@@ -1499,9 +1545,6 @@ impl Visit for CallFinder {
             self.0 = true;
         }
         c.visit_children_with(self);
-    }
-    fn visit_tagged_tpl(&mut self, _: &TaggedTpl) {
-        self.0 = true;
     }
     fn visit_new_expr(&mut self, n: &NewExpr) {
         n.visit_children_with(self);
@@ -1598,6 +1641,15 @@ mod tests {
             "{code}"
         );
         assert!(code.ends_with("r = $$t1.v;"), "{code}");
+    }
+
+    #[test]
+    fn a_use_before_a_block_scoped_declaration_throws() {
+        let (code, _) = normalize("f(x); x = 2; let x = 1; g(x);");
+        assert_eq!(
+            code,
+            "$$L1: f($things.tdz(\"x\")); $things.tdz(\"x\"); x = 1; $$L2: g(x);"
+        );
     }
 
     #[test]

@@ -1,8 +1,9 @@
-// async.js: runs the generators that async functions were rewritten into.
-// Each await is a `yield`; the driver resumes the generator through the
-// library's Promise, taking the same number of jobs as a native await, so
-// the order of events is node's. Its callbacks are library functions made
-// from plain state, so a snapshot can carry a pending await.
+// async.js: runs the generators that async functions and async generators
+// were rewritten into (instrumenter/src/desugar_async.rs). Each await is a
+// `yield`; the driver resumes the generator through the library's Promise,
+// taking the same number of jobs as a native await, so the order of events
+// is node's. Its callbacks are library functions made from plain state, so
+// a snapshot can carry a pending await.
 "use strict";
 ((lib) => {
   const P = lib.Promise;
@@ -33,4 +34,128 @@
     step(state, "next", undefined);
     return cap.promise;
   };
+
+  // Async generators: the generator yields awaited values plainly and its
+  // own yields wrapped by `ayield`. Requests (next/return/throw) queue up
+  // and are served one at a time, each settling its promise when the
+  // generator reaches a yield or ends.
+  class AsyncYield {
+    constructor(v) {
+      this.v = v;
+    }
+  }
+  lib.ayield = (v) => new AsyncYield(v);
+  const AG_STATE = Symbol("things.asyncGenerator");
+  lib.hiddenKeys.add(AG_STATE);
+
+  const serve = (s) => {
+    while (!s.running && s.queue.length > 0) {
+      const req = s.queue[0];
+      if (!s.done) {
+        s.running = true;
+        agStep(s, req.kind, req.arg);
+      } else if (req.kind === "return") {
+        // Returning from a finished generator awaits the value first.
+        s.running = true;
+        Reflect.apply(then, P.resolve(req.arg), [lib.libFn("agReturned", s), lib.libFn("agFailed", s)]);
+      } else {
+        s.queue.shift();
+        if (req.kind === "throw") req.reject(req.arg);
+        else req.resolve({ value: undefined, done: true });
+      }
+    }
+  };
+  const settle = (s, ok, value) => {
+    s.running = false;
+    const req = s.queue.shift();
+    if (ok) req.resolve(value);
+    else req.reject(value);
+    serve(s);
+  };
+  const agStep = (s, method, arg) => {
+    let r;
+    try {
+      r = s.gen[method](arg);
+    } catch (err) {
+      s.done = true;
+      settle(s, false, err);
+      return;
+    }
+    if (r.done) {
+      s.done = true;
+      settle(s, true, { value: r.value, done: true });
+    } else if (r.value instanceof AsyncYield) {
+      settle(s, true, { value: r.value.v, done: false });
+    } else {
+      const awaited = P.resolve(r.value);
+      Reflect.apply(then, awaited, [lib.libFn("agFulfilled", s), lib.libFn("agRejected", s)]);
+    }
+  };
+  lib.libFactories.agFulfilled = (s) => (v) => agStep(s, "next", v);
+  lib.libFactories.agRejected = (s) => (e) => agStep(s, "throw", e);
+  lib.libFactories.agReturned = (s) => (v) => settle(s, true, { value: v, done: true });
+  lib.libFactories.agFailed = (s) => (e) => settle(s, false, e);
+
+  const request = (self, kind, arg) => {
+    const s = self !== null && typeof self === "object" ? self[AG_STATE] : undefined;
+    if (s === undefined) return P.reject(new TypeError(`${kind} method called on incompatible receiver`));
+    const cap = P.withResolvers();
+    s.queue.push({ kind, arg, resolve: cap.resolve, reject: cap.reject });
+    serve(s);
+    return cap.promise;
+  };
+  lib.AsyncGenerator = {
+    next(v) {
+      return request(this, "next", v);
+    },
+    return(v) {
+      return request(this, "return", v);
+    },
+    throw(e) {
+      return request(this, "throw", e);
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+  lib.asyncGen = (gen) => {
+    const o = Object.create(lib.AsyncGenerator);
+    Object.defineProperty(o, AG_STATE, { value: { gen, queue: [], running: false, done: false } });
+    return o;
+  };
+
+  // `for await` (instrumenter/src/for_await.rs): async iterators, or sync
+  // ones whose values are awaited, stepped from plain state.
+  lib.asyncIterOf = (iterable) => {
+    if (iterable !== null && iterable !== undefined) {
+      const method = iterable[Symbol.asyncIterator];
+      if (method !== undefined && method !== null) {
+        const it = Reflect.apply(method, iterable, []);
+        return { it, next: it.next, closing: false };
+      }
+    }
+    return { sync: lib.iterOf(iterable), closing: false };
+  };
+  lib.libFactories.syncValue = () => (value) => ({ value, done: false });
+  lib.asyncNext = (a) => {
+    if (a.sync === undefined) return Reflect.apply(a.next, a.it, []);
+    if (lib.iterDone(a.sync)) return { value: undefined, done: true };
+    return Reflect.apply(then, P.resolve(a.sync.v), [lib.libFn("syncValue")]);
+  };
+  lib.asyncResult = (r) => {
+    if ((typeof r !== "object" || r === null) && typeof r !== "function") throw new TypeError(`Iterator result ${String(r)} is not an object`);
+    return r;
+  };
+  // Leaving a `for await` early awaits the iterator's `return()`; after a
+  // throw (`quiet`), its failure does not replace the error.
+  lib.libFactories.ignore = () => () => undefined;
+  lib.asyncClose = (a, quiet) => {
+    a.closing = true;
+    if (a.sync !== undefined) return void lib.iterClose(a.sync);
+    const ret = a.it.return;
+    if (ret === undefined || ret === null) return undefined;
+    const r = Reflect.apply(ret, a.it, []);
+    return quiet ? Reflect.apply(then, P.resolve(r), [undefined, lib.libFn("ignore")]) : r;
+  };
+  lib.first = (v) => v;
 })(globalThis.__things);

@@ -168,6 +168,17 @@
   lib.constAssign = () => {
     throw new TypeError("Assignment to constant variable.");
   };
+  // Each tagged template site's strings array (instrumenter/src/tagged_templates.rs).
+  lib.templates = {};
+  lib.tpl = (site, cooked, raw) => {
+    const made = lib.templates[site];
+    if (made !== undefined) return made;
+    Object.defineProperty(cooked, "raw", { value: Object.freeze(raw) });
+    return (lib.templates[site] = Object.freeze(cooked));
+  };
+  lib.tdz = (name) => {
+    throw new ReferenceError(`Cannot access '${name}' before initialization`);
+  };
 
   lib.nc = 0;
   // A capture was asked for while captures were held off.

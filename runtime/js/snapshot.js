@@ -53,6 +53,7 @@
       AsyncFunction: Object.getPrototypeOf(async function () {}),
       ThrowTypeError: Object.getOwnPropertyDescriptor(function () { "use strict"; return arguments; }(), "callee").get,
       Timeout: lib.Timeout,
+      AsyncGenerator: lib.AsyncGenerator,
       Immediate: lib.Immediate,
     };
     for (const [name, value] of Object.entries(intrinsics)) visit(value, `%${name}%`);
@@ -521,7 +522,7 @@
     const timers = [];
     for (const t of lib.loop.timers.values()) timers.push({ ...t, due: undefined, remaining: Math.max(0, t.due - now) });
     const loop = { ...lib.loop, timers, now: undefined };
-    return { loop, microtasks: lib.microtasks, random: Array.from(lib.random.s), module: lib.module };
+    return { loop, microtasks: lib.microtasks, random: Array.from(lib.random.s), module: lib.module, templates: lib.templates };
   };
 
   // Writes the snapshot; false (and the reason on stderr) if the state holds
@@ -582,6 +583,7 @@
     Object.assign(lib.microtasks, roots.microtasks);
     lib.random.s.set(roots.random);
     lib.module = roots.module;
+    lib.templates = roots.templates;
     if (roots.stack) {
       // Finish the task that was interrupted, from its innermost frame's yield point.
       lib.resumeStack = roots.stack;
