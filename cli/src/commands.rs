@@ -128,6 +128,7 @@ fn execute(
         snapshot_at_turn: snap.snapshot_at_turn,
         seed: snap.seed,
         raw,
+        piped: None,
     })?;
     if snap.report_counts {
         eprintln!("things-js: turns: {}", outcome.turns);

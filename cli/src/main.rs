@@ -45,6 +45,9 @@ enum Command {
         #[command(flatten)]
         snap: commands::SnapshotArgs,
     },
+    /// Run one program for a worker, driven over stdin/stdout (internal).
+    #[command(hide = true)]
+    Host,
 }
 
 fn main() -> ExitCode {
@@ -53,6 +56,9 @@ fn main() -> ExitCode {
         Command::Instrument { file } => commands::instrument(&file),
         Command::Run { file, raw, snap } => commands::run(&file, raw, &snap),
         Command::Restore { snapshot, snap } => commands::restore(&snapshot, &snap),
+        Command::Host => {
+            things_js_runtime::serve_worker().map(|code| u8::try_from(code).unwrap_or(1))
+        }
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -68,6 +68,7 @@
     define("require", lib.libFn("require", {}));
     define("__filename", lib.config.filename);
     define("__dirname", ".");
+    ops.op_things_running();
     lib.runTask(lib.program, module.exports, []);
     report(lib.nextWait());
   };

@@ -525,8 +525,9 @@
     return { loop, microtasks: lib.microtasks, random: Array.from(lib.random.s), module: lib.module, templates: lib.templates };
   };
 
-  // Writes the snapshot; false (and the reason on stderr) if the state holds
-  // something that cannot be captured.
+  // Hands the snapshot to the host, which says whether the program goes on
+  // here; it does if the state holds something that cannot be captured
+  // (the reason goes to stderr).
   const snapshot = (roots) => {
     let doc;
     try {
@@ -534,24 +535,24 @@
     } catch (err) {
       if (!(err instanceof CaptureError)) throw err;
       lib.ops.op_things_snapshot_failed(err.message);
-      return false;
+      return true;
     }
-    lib.ops.op_things_put_snapshot(JSON.stringify({ state: doc, history: lib.history }));
-    return true;
+    return lib.ops.op_things_put_snapshot(JSON.stringify({ state: doc, history: lib.history }));
   };
 
   // Snapshot between turns of the event loop (nothing on the stack).
-  lib.snapshotIdle = () => void snapshot(stateRoots());
+  lib.snapshotIdle = () => {
+    if (!snapshot(stateRoots())) throw lib.EXIT;
+  };
 
   // The stack was captured (frames top first) inside a task: write it with
-  // the rest of the state and stop. If the state cannot be captured, the
-  // frames are re-entered here and the task goes on.
+  // the rest of the state. Unless the program stops here, the frames are
+  // re-entered and the task goes on.
   lib.stopWithStack = () => {
-
     const frames = lib.frames;
     lib.frames = null;
     lib.setCapturing(false);
-    if (snapshot({ ...stateRoots(), stack: frames })) throw lib.EXIT;
+    if (!snapshot({ ...stateRoots(), stack: frames })) throw lib.EXIT;
     lib.resumeStack = frames;
     lib.runTask(lib.reenter, undefined, []);
   };
@@ -584,6 +585,7 @@
     lib.random.s.set(roots.random);
     lib.module = roots.module;
     lib.templates = roots.templates;
+    lib.ops.op_things_running();
     if (roots.stack) {
       // Finish the task that was interrupted, from its innermost frame's yield point.
       lib.resumeStack = roots.stack;

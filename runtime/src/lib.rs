@@ -4,5 +4,5 @@
 
 pub mod exec;
 
-pub use exec::host::{run_program, HostOptions, HostOutcome, Start};
+pub use exec::host::{run_program, serve_worker, HostOptions, HostOutcome, Start};
 pub use exec::snapshot::Snapshot;

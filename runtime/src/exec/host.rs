@@ -5,9 +5,10 @@ use std::time::{Duration, Instant};
 
 use deno_core::JsRuntime;
 
-use super::control::{Control, Request};
+use super::control::{Control, Decision, Request};
 use super::engine::{new_engine, THREAD_STACK_BYTES};
-use super::ops::HostState;
+use super::ops::{HostState, Piped};
+use super::pipe::{emit, Command, Event};
 
 /// How the program starts.
 pub enum Start {
@@ -33,6 +34,8 @@ pub struct HostOptions {
     pub seed: u32,
     /// The script is the program as written (native promises, no capture).
     pub raw: bool,
+    /// Driven by a worker over the pipe protocol (stdin/stdout).
+    pub piped: Option<Piped>,
 }
 
 #[derive(Debug)]
@@ -69,7 +72,12 @@ fn drive(opts: HostOptions) -> anyhow::Result<HostOutcome> {
         Start::Fresh => (None, "__things.start()"),
         Start::Restore(doc) => (Some(doc), "__things.restore()"),
     };
+    if opts.piped.is_some() {
+        let control = control.clone();
+        std::thread::spawn(move || follow_commands(&control));
+    }
     let state = HostState {
+        piped: opts.piped,
         control: control.clone(),
         started: Instant::now(),
         wait_ms: -1.0,
@@ -119,6 +127,16 @@ fn drive(opts: HostOptions) -> anyhow::Result<HostOutcome> {
             run(&mut rt, "things:snapshot", "__things.snapshotIdle()".into())?;
             continue;
         }
+        if control.is_paused() {
+            control.wait_while_paused();
+            // The program's clock stood still; the wait until its next timer is measured again.
+            run(
+                &mut rt,
+                "things:wait",
+                "__things.ops.op_things_report_wait(__things.nextWait())".into(),
+            )?;
+            continue;
+        }
         if wait < 0.0 {
             run(
                 &mut rt,
@@ -142,12 +160,64 @@ fn drive(opts: HostOptions) -> anyhow::Result<HostOutcome> {
         if let Some(d) = deadline {
             until = until.min(d.max(Instant::now()));
         }
-        std::thread::sleep(until.saturating_duration_since(Instant::now()));
-        if control.pending() == Request::Snapshot {
+        control.sleep_until(until);
+        if control.pending() == Request::Snapshot || control.is_paused() {
             continue;
         }
         run(&mut rt, "things:turn", "__things.hostTurn()".into())?;
     }
+}
+
+/// The host process a worker starts for one program (`things-js host`):
+/// reads `Start` from stdin, runs the program under the worker's commands,
+/// and reports its end. Returns the exit code.
+pub fn serve_worker() -> anyhow::Result<i32> {
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line)?;
+    let Command::Start {
+        filename,
+        source,
+        script,
+        snapshot,
+        seed,
+    } = serde_json::from_str(&line)?
+    else {
+        anyhow::bail!("the first command must be start: {line}");
+    };
+    let outcome = run_program(HostOptions {
+        script,
+        filename: filename.clone(),
+        start: snapshot.map_or(Start::Fresh, Start::Restore),
+        snapshot_after: None,
+        snapshot_at_yield: None,
+        snapshot_at_turn: None,
+        seed,
+        raw: false,
+        piped: Some(Piped { filename, source }),
+    })?;
+    emit(&Event::Exit {
+        code: outcome.exit_code,
+    });
+    Ok(outcome.exit_code)
+}
+
+/// Applies the worker's commands (after the first, `Start`) as they come in.
+/// The worker going away ends the program: it is the worker's to run.
+fn follow_commands(control: &Control) {
+    for line in std::io::stdin().lines() {
+        let Ok(line) = line else { break };
+        match serde_json::from_str::<Command>(&line) {
+            Ok(Command::Pause) => control.pause(),
+            Ok(Command::Resume) => control.resume(),
+            Ok(Command::Snapshot) => control.request(Request::Snapshot),
+            Ok(Command::Continue) => control.decide(Decision::Continue),
+            Ok(Command::Stop) => control.decide(Decision::Stop),
+            Ok(Command::Start { .. }) | Err(_) => {
+                eprintln!("things-js host: unexpected command: {line}");
+            }
+        }
+    }
+    std::process::exit(0);
 }
 
 /// Executes a script; the unwinding that ends a program (after an uncaught

@@ -5,4 +5,5 @@ pub mod control;
 pub mod engine;
 pub mod host;
 pub mod ops;
+pub mod pipe;
 pub mod snapshot;

@@ -6,10 +6,20 @@ use std::time::Instant;
 
 use deno_core::{op2, OpState};
 
-use super::control::Control;
+use super::control::{Control, Decision};
+use super::pipe::{emit, Event};
+use super::snapshot::Snapshot;
+
+/// A program run by a worker (`things-js host`): what a snapshot document needs.
+pub struct Piped {
+    pub filename: String,
+    pub source: String,
+}
 
 /// Host-side state shared with the ops through `OpState`.
 pub struct HostState {
+    /// Set when a worker drives the program over the pipe protocol.
+    pub piped: Option<Piped>,
     pub control: Control,
     pub started: Instant,
     /// Milliseconds until the next timer, as reported after each turn; negative
@@ -28,7 +38,15 @@ pub struct HostState {
 }
 
 #[op2(fast)]
-pub fn op_things_write(#[string] text: &str, to_stderr: bool) {
+pub fn op_things_write(state: &mut OpState, #[string] text: &str, to_stderr: bool) {
+    if state.borrow::<HostState>().piped.is_some() {
+        let stream = if to_stderr { "err" } else { "out" };
+        emit(&Event::Output {
+            stream: stream.into(),
+            text: text.into(),
+        });
+        return;
+    }
     // A closed pipe must not crash the program; node ignores EPIPE on stdout too.
     if to_stderr {
         let _ = std::io::stderr().lock().write_all(text.as_bytes());
@@ -37,14 +55,31 @@ pub fn op_things_write(#[string] text: &str, to_stderr: bool) {
     }
 }
 
+/// The program's clock: time since it started, not counting pauses.
 #[op2(fast)]
 pub fn op_things_now(state: &mut OpState) -> f64 {
-    state.borrow::<HostState>().started.elapsed().as_secs_f64() * 1000.0
+    let host = state.borrow::<HostState>();
+    let ran = host
+        .started
+        .elapsed()
+        .saturating_sub(host.control.paused_for());
+    ran.as_secs_f64() * 1000.0
 }
 
+/// Called at yield points: a paused program waits here.
 #[op2(fast)]
 pub fn op_things_poll(state: &mut OpState) -> u32 {
-    state.borrow::<HostState>().control.pending() as u32
+    let control = &state.borrow::<HostState>().control;
+    control.wait_while_paused();
+    control.pending() as u32
+}
+
+/// The program's state is in place and it is about to run.
+#[op2(fast)]
+pub fn op_things_running(state: &mut OpState) {
+    if state.borrow::<HostState>().piped.is_some() {
+        emit(&Event::Running);
+    }
 }
 
 #[op2(fast)]
@@ -52,18 +87,46 @@ pub fn op_things_report_wait(state: &mut OpState, wait_ms: f64) {
     state.borrow_mut::<HostState>().wait_ms = wait_ms;
 }
 
+/// Takes the snapshot the JS library made; returns whether the program goes
+/// on in this process (a worker decides; a local run stops).
 #[op2(fast)]
-pub fn op_things_put_snapshot(state: &mut OpState, #[string] doc: String) {
+pub fn op_things_put_snapshot(state: &mut OpState, #[string] body: String) -> bool {
     let host = state.borrow_mut::<HostState>();
-    host.snapshot = Some(doc);
     host.control.clear();
+    let Some(piped) = &host.piped else {
+        host.snapshot = Some(body);
+        return false;
+    };
+    match Snapshot::from_body(&piped.filename, &piped.source, &body) {
+        Ok(doc) => emit(&Event::Snapshot { doc }),
+        Err(err) => {
+            emit(&Event::SnapshotFailed {
+                reason: err.to_string(),
+            });
+            return true;
+        }
+    }
+    match host.control.wait_for_decision() {
+        Decision::Continue => true,
+        Decision::Stop => {
+            host.exit_code = Some(0);
+            false
+        }
+    }
 }
 
 /// A snapshot could not be taken; the program keeps running.
 #[op2(fast)]
 pub fn op_things_snapshot_failed(state: &mut OpState, #[string] reason: &str) {
-    eprintln!("things-js: snapshot failed: {reason} (the program keeps running)");
-    state.borrow_mut::<HostState>().control.clear();
+    let host = state.borrow_mut::<HostState>();
+    host.control.clear();
+    if host.piped.is_some() {
+        emit(&Event::SnapshotFailed {
+            reason: reason.into(),
+        });
+    } else {
+        eprintln!("things-js: snapshot failed: {reason} (the program keeps running)");
+    }
 }
 
 #[op2]
@@ -108,5 +171,6 @@ deno_core::extension!(
         op_things_config,
         op_things_exit,
         op_things_report_hits,
+        op_things_running,
     ],
 );
