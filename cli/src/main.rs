@@ -2,7 +2,9 @@
 //! done by the instrumenter and runtime libraries.
 
 mod commands;
+mod network;
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -45,6 +47,42 @@ enum Command {
         #[command(flatten)]
         snap: commands::SnapshotArgs,
     },
+    /// Run the MQTT broker that workers and dispatchers connect to.
+    Pubsub {
+        /// Log each client connection and each publish (time, topic, client, payload start).
+        #[arg(short = 'd', long)]
+        debug: bool,
+        /// Port to listen on.
+        #[arg(short, long, default_value_t = 1883)]
+        port: u16,
+        /// Address to listen on.
+        #[arg(long, default_value = "0.0.0.0")]
+        bind: std::net::IpAddr,
+    },
+    /// Run a worker (an "engine") that runs programs sent by `dispatch`.
+    ///
+    /// CONF is a JSON file: {"pubsub_url": "mqtt://host[:port]", "id": "worker-A"}
+    /// and optionally "device" (a description shown by `dispatch ls`). Each
+    /// program runs in its own process; its output appears here and on the
+    /// topic things-js/program/<id>/console. Ctrl-C ends the worker and its programs.
+    Worker {
+        /// The worker's JSON config file.
+        conf: PathBuf,
+    },
+    /// Send one command to the workers on a broker and print the reply.
+    ///
+    /// Examples:
+    ///   things-js dispatch mqtt://localhost run worker-A factorial.js
+    ///   things-js dispatch mqtt://localhost migrate worker-A worker-B factorial.js HwJIiOTD
+    Dispatch {
+        /// The broker, mqtt://host[:port] (port 1883 by default).
+        url: String,
+        /// Print replies as JSON (for scripts).
+        #[arg(long, global = true)]
+        json: bool,
+        #[command(subcommand)]
+        action: network::DispatchAction,
+    },
     /// Run one program for a worker, driven over stdin/stdout (internal).
     #[command(hide = true)]
     Host,
@@ -59,6 +97,11 @@ fn main() -> ExitCode {
         Command::Host => {
             things_js_runtime::serve_worker().map(|code| u8::try_from(code).unwrap_or(1))
         }
+        Command::Pubsub { debug, port, bind } => {
+            network::pubsub(SocketAddr::new(bind, port), debug)
+        }
+        Command::Worker { conf } => network::worker(&conf),
+        Command::Dispatch { url, json, action } => network::dispatch(&url, action, json),
     };
     match result {
         Ok(code) => ExitCode::from(code),

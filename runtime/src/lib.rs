@@ -3,6 +3,7 @@
 //! (broker, worker, dispatcher) reaches programs only through the host.
 
 pub mod exec;
+pub mod net;
 
 pub use exec::host::{run_program, serve_worker, HostOptions, HostOutcome, Start};
 pub use exec::snapshot::Snapshot;

@@ -1,0 +1,643 @@
+//! The worker ("engine"): connects to the broker, runs each program in its
+//! own host process (`things-js host`, driven over the pipe protocol), and
+//! answers dispatchers' requests. Migration is two-phase: the source keeps
+//! its copy (held after its snapshot) until the target says the program runs
+//! there, and resumes it on refusal or timeout.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use rumqttc::{AsyncClient, LastWill, QoS};
+use serde_json::Value;
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::sync::{mpsc, oneshot};
+
+use super::mqtt::{self, Incoming};
+use super::protocol::*;
+use crate::exec::pipe::{Command, Event};
+
+/// How long a program has to take its snapshot.
+const SNAPSHOT_TIMEOUT: Duration = Duration::from_secs(15);
+/// How long a restored program has to be running on the target.
+const RESTORE_DEADLINE: Duration = Duration::from_secs(10);
+/// How long a fresh program has to start.
+const START_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The worker's configuration file (JSON).
+#[derive(Debug, Clone)]
+pub struct WorkerConfig {
+    pub pubsub_url: String,
+    pub id: String,
+    /// A free-form description of the machine, shown by `dispatch ls`.
+    pub device: Option<String>,
+}
+
+impl WorkerConfig {
+    /// Parses the file's text; unknown fields are returned as warnings.
+    pub fn parse(text: &str) -> anyhow::Result<(WorkerConfig, Vec<String>)> {
+        let value: Value =
+            serde_json::from_str(text).map_err(|e| anyhow::anyhow!("not valid JSON: {e}"))?;
+        let obj = value
+            .as_object()
+            .ok_or_else(|| anyhow::anyhow!("expected a JSON object"))?;
+        let text_field = |name: &str| -> anyhow::Result<Option<String>> {
+            match obj.get(name) {
+                None => Ok(None),
+                Some(Value::String(s)) if !s.is_empty() => Ok(Some(s.clone())),
+                Some(_) => anyhow::bail!("\"{name}\" must be a non-empty string"),
+            }
+        };
+        let pubsub_url = text_field("pubsub_url")?
+            .ok_or_else(|| anyhow::anyhow!("missing \"pubsub_url\" (e.g. \"mqtt://localhost\")"))?;
+        mqtt::parse_url(&pubsub_url)?;
+        let id = text_field("id")?
+            .ok_or_else(|| anyhow::anyhow!("missing \"id\" (e.g. \"worker-A\")"))?;
+        if id.contains(['/', '+', '#']) {
+            anyhow::bail!("\"id\" cannot contain '/', '+' or '#'");
+        }
+        let device = text_field("device")?;
+        let warnings = obj
+            .keys()
+            .filter(|k| !["pubsub_url", "id", "device"].contains(&k.as_str()))
+            .map(|k| format!("unknown field \"{k}\" ignored (known: pubsub_url, id, device)"))
+            .collect();
+        Ok((
+            WorkerConfig {
+                pubsub_url,
+                id,
+                device,
+            },
+            warnings,
+        ))
+    }
+}
+
+/// A program this worker runs.
+struct Program {
+    info: ProgramInfo,
+    source: String,
+    host: mpsc::UnboundedSender<ToHost>,
+    /// Waiting for the host to say the program runs.
+    running: Option<oneshot::Sender<()>>,
+    /// Waiting for a snapshot (the document, or why there is none).
+    snapshot: Option<oneshot::Sender<Result<String, String>>>,
+}
+
+enum ToHost {
+    Command(Command),
+    Kill,
+}
+
+struct Worker {
+    id: String,
+    device: Option<String>,
+    url: String,
+    client: AsyncClient,
+    reply_topic: String,
+    exe: PathBuf,
+    programs: Mutex<HashMap<String, Program>>,
+    /// Replies awaited by this worker's own requests (migration).
+    awaiting: Mutex<HashMap<String, oneshot::Sender<Outcome>>>,
+    /// Other workers as the registry shows them: id -> online.
+    peers: Mutex<HashMap<String, bool>>,
+}
+
+/// Runs the worker until Ctrl-C. Prints what the tutorial shows.
+pub async fn run_worker(conf: WorkerConfig) -> anyhow::Result<i32> {
+    let endpoint = mqtt::parse_url(&conf.pubsub_url)?;
+    let offline = WorkerInfo {
+        id: conf.id.clone(),
+        online: false,
+        programs: vec![],
+        device: conf.device.clone(),
+    };
+    let will = LastWill::new(
+        registry_topic(&conf.id),
+        serde_json::to_vec(&offline)?,
+        QoS::AtLeastOnce,
+        true,
+    );
+    let client_id = format!("things-js-worker-{}", conf.id);
+    let (client, mut incoming) = mqtt::start(&client_id, &endpoint, Some(will), true);
+    let worker = Arc::new(Worker {
+        id: conf.id.clone(),
+        device: conf.device.clone(),
+        url: conf.pubsub_url.clone(),
+        client,
+        reply_topic: reply_topic(&client_id),
+        exe: std::env::current_exe()?,
+        programs: Mutex::new(HashMap::new()),
+        awaiting: Mutex::new(HashMap::new()),
+        peers: Mutex::new(HashMap::new()),
+    });
+    worker.say("Initialized");
+    let mut connected_once = false;
+    let mut connected = false;
+    loop {
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => break,
+            heard = incoming.recv() => match heard {
+                Some(Incoming::Connected) => {
+                    worker.on_connect().await?;
+                    let verb = if connected_once { "reconnected" } else { "connected" };
+                    worker.say(&format!("{verb} to Pub/Sub at {}", worker.url));
+                    connected_once = true;
+                    connected = true;
+                }
+                Some(Incoming::Lost(err)) => {
+                    if connected || !connected_once {
+                        worker.say(&format!("Pub/Sub at {} unreachable ({err}); retrying", worker.url));
+                    }
+                    connected = false;
+                }
+                Some(Incoming::Message { topic, payload }) => worker.on_message(&topic, &payload),
+                Some(Incoming::Subscribed) => {}
+                None => break,
+            }
+        }
+    }
+    worker.shut_down(offline).await;
+    Ok(0)
+}
+
+impl Worker {
+    fn say(&self, text: &str) {
+        println!("[Engine:{}] {text}", self.id);
+    }
+
+    async fn on_connect(&self) -> anyhow::Result<()> {
+        self.client
+            .subscribe(request_topic(&self.id), QoS::AtLeastOnce)
+            .await?;
+        self.client
+            .subscribe(&self.reply_topic, QoS::AtLeastOnce)
+            .await?;
+        self.client
+            .subscribe(REGISTRY_FILTER, QoS::AtLeastOnce)
+            .await?;
+        self.publish_registry().await;
+        Ok(())
+    }
+
+    fn on_message(self: &Arc<Self>, topic: &str, payload: &[u8]) {
+        if topic == request_topic(&self.id) {
+            match serde_json::from_slice::<Request>(payload) {
+                Ok(request) => {
+                    let worker = self.clone();
+                    tokio::spawn(async move { worker.serve(request).await });
+                }
+                Err(err) => self.say(&format!("ignored a malformed request: {err}")),
+            }
+        } else if topic == self.reply_topic {
+            if let Ok(reply) = serde_json::from_slice::<Reply>(payload) {
+                if let Some(waiter) = self.awaiting.lock().unwrap().remove(&reply.req) {
+                    let _ = waiter.send(reply.outcome);
+                }
+            }
+        } else if let Ok(info) = serde_json::from_slice::<WorkerInfo>(payload) {
+            self.peers.lock().unwrap().insert(info.id, info.online);
+        }
+    }
+
+    async fn serve(self: Arc<Self>, request: Request) {
+        let outcome = match self.clone().act(request.action).await {
+            Ok(outcome) => outcome,
+            Err(err) => Outcome::Error {
+                message: format!("{err:#}"),
+            },
+        };
+        let reply = Reply {
+            req: request.req,
+            outcome,
+        };
+        if let Err(err) = mqtt::publish_json(&self.client, &request.reply_to, &reply, false).await {
+            self.say(&format!("could not reply: {err:#}"));
+        }
+        self.publish_registry().await;
+    }
+
+    async fn act(self: Arc<Self>, action: Action) -> anyhow::Result<Outcome> {
+        match action {
+            Action::Run { file, source } => {
+                let info = self
+                    .start(new_id(), file, source, None, START_TIMEOUT)
+                    .await?;
+                Ok(Outcome::Program(info))
+            }
+            Action::Pause { id } => self.command(&id, Command::Pause, Status::Paused),
+            Action::Resume { id } => self.command(&id, Command::Resume, Status::Running),
+            Action::Kill { id } => {
+                let mut programs = self.programs.lock().unwrap();
+                let mut program = programs.remove(&id).ok_or_else(|| self.no_program(&id))?;
+                let _ = program.host.send(ToHost::Kill);
+                program.info.status = Status::Killed;
+                Ok(Outcome::Program(program.info))
+            }
+            Action::Snapshot { id } => {
+                let doc = self.snapshot(&id).await?;
+                self.send(&id, Command::Continue)?;
+                Ok(Outcome::Snapshot {
+                    program: self.info(&id)?,
+                    doc,
+                })
+            }
+            Action::Migrate { id, to, file } => self.migrate(&id, &to, &file).await,
+            Action::Restore {
+                id,
+                file,
+                source,
+                snapshot,
+                deadline_ms,
+            } => {
+                let left = deadline_ms.saturating_sub(now_ms());
+                if left == 0 {
+                    anyhow::bail!(
+                        "worker '{}' got the restore request after its deadline; the program was not started",
+                        self.id
+                    );
+                }
+                let info = self
+                    .start(
+                        id,
+                        file,
+                        source,
+                        Some(snapshot),
+                        Duration::from_millis(left),
+                    )
+                    .await?;
+                if now_ms() > deadline_ms {
+                    self.kill(&info.id);
+                    anyhow::bail!(
+                        "the program was not running on '{}' before the deadline",
+                        self.id
+                    );
+                }
+                Ok(Outcome::Program(info))
+            }
+        }
+    }
+
+    fn no_program(&self, id: &str) -> anyhow::Error {
+        anyhow::anyhow!("no program with id '{id}' on worker '{}'", self.id)
+    }
+
+    fn info(&self, id: &str) -> anyhow::Result<ProgramInfo> {
+        let programs = self.programs.lock().unwrap();
+        Ok(programs
+            .get(id)
+            .ok_or_else(|| self.no_program(id))?
+            .info
+            .clone())
+    }
+
+    fn send(&self, id: &str, command: Command) -> anyhow::Result<()> {
+        let programs = self.programs.lock().unwrap();
+        let program = programs.get(id).ok_or_else(|| self.no_program(id))?;
+        program
+            .host
+            .send(ToHost::Command(command))
+            .map_err(|_| anyhow::anyhow!("program '{id}' has ended"))
+    }
+
+    fn set_status(&self, id: &str, status: Status) {
+        if let Some(p) = self.programs.lock().unwrap().get_mut(id) {
+            p.info.status = status;
+        }
+    }
+
+    fn command(&self, id: &str, command: Command, status: Status) -> anyhow::Result<Outcome> {
+        self.send(id, command)?;
+        self.set_status(id, status);
+        Ok(Outcome::Program(self.info(id)?))
+    }
+
+    fn kill(&self, id: &str) {
+        if let Some(p) = self.programs.lock().unwrap().remove(id) {
+            let _ = p.host.send(ToHost::Kill);
+        }
+    }
+
+    /// Starts a host process for the program (fresh, or from a snapshot) and
+    /// waits until it says the program runs.
+    async fn start(
+        self: &Arc<Self>,
+        id: String,
+        file: String,
+        source: String,
+        snapshot: Option<String>,
+        limit: Duration,
+    ) -> anyhow::Result<ProgramInfo> {
+        if self.programs.lock().unwrap().contains_key(&id) {
+            anyhow::bail!("worker '{}' already runs a program with id '{id}'", self.id);
+        }
+        let script = things_js_instrumenter::instrument(&source, &file)
+            .map_err(|e| anyhow::anyhow!("{file}:{e}"))?
+            .code;
+        let mut child = tokio::process::Command::new(&self.exe)
+            .arg("host")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .kill_on_drop(true)
+            .spawn()?;
+        let pid = child.id().unwrap_or(0);
+        let start = Command::Start {
+            filename: file.clone(),
+            source: source.clone(),
+            script,
+            snapshot,
+            seed: 0,
+        };
+        let (host_tx, host_rx) = mpsc::unbounded_channel();
+        host_tx.send(ToHost::Command(start)).expect("just made");
+        let (running_tx, running_rx) = oneshot::channel();
+        let info = ProgramInfo {
+            engine: self.id.clone(),
+            id: id.clone(),
+            pid,
+            status: Status::Running,
+            file,
+        };
+        self.programs.lock().unwrap().insert(
+            id.clone(),
+            Program {
+                info: info.clone(),
+                source,
+                host: host_tx,
+                running: Some(running_tx),
+                snapshot: None,
+            },
+        );
+        let stdin = child.stdin.take().expect("piped");
+        let stdout = child.stdout.take().expect("piped");
+        tokio::spawn(feed_host(stdin, host_rx, child));
+        let worker = self.clone();
+        tokio::spawn(async move { worker.follow_host(id, pid, stdout).await });
+        match tokio::time::timeout(limit, running_rx).await {
+            Ok(Ok(())) => Ok(info),
+            Ok(Err(_)) => anyhow::bail!(
+                "program '{}' ended before it started on '{}'",
+                info.id,
+                self.id
+            ),
+            Err(_) => {
+                self.kill(&info.id);
+                anyhow::bail!(
+                    "program '{}' did not start on '{}' within {} ms",
+                    info.id,
+                    self.id,
+                    limit.as_millis()
+                )
+            }
+        }
+    }
+
+    /// Reads the host's events until it ends.
+    async fn follow_host(
+        self: Arc<Self>,
+        id: String,
+        pid: u32,
+        stdout: tokio::process::ChildStdout,
+    ) {
+        let mut lines = BufReader::new(stdout).lines();
+        let mut code = None;
+        while let Ok(Some(line)) = lines.next_line().await {
+            let Ok(event) = serde_json::from_str::<Event>(&line) else {
+                continue;
+            };
+            match event {
+                Event::Output { text, stream } => {
+                    if stream == "err" {
+                        eprint!("{text}");
+                    } else {
+                        print!("{text}");
+                    }
+                    use std::io::Write;
+                    let _ = std::io::stdout().flush();
+                    let _ = self
+                        .client
+                        .publish(console_topic(&id), QoS::AtLeastOnce, false, text)
+                        .await;
+                }
+                Event::Running => self.notify(&id, pid, |p| {
+                    if let Some(t) = p.running.take() {
+                        let _ = t.send(());
+                    }
+                }),
+                Event::Snapshot { doc } => self.notify(&id, pid, |p| {
+                    if let Some(t) = p.snapshot.take() {
+                        let _ = t.send(Ok(doc));
+                    }
+                }),
+                Event::SnapshotFailed { reason } => self.notify(&id, pid, |p| {
+                    if let Some(t) = p.snapshot.take() {
+                        let _ = t.send(Err(reason));
+                    }
+                }),
+                Event::Exit { code: c } => code = Some(c),
+            }
+        }
+        // The host is gone: forget the program if it is still this one's.
+        let removed = {
+            let mut programs = self.programs.lock().unwrap();
+            match programs.get(&id) {
+                Some(p) if p.info.pid == pid => programs.remove(&id),
+                _ => None,
+            }
+        };
+        if removed.is_some() {
+            match code {
+                Some(c) => self.say(&format!("program {id} exited (code {c})")),
+                None => self.say(&format!("program {id} ended abnormally")),
+            }
+            self.publish_registry().await;
+        }
+    }
+
+    /// Runs `f` on the program if it is still the one this host runs.
+    fn notify(&self, id: &str, pid: u32, f: impl FnOnce(&mut Program)) {
+        if let Some(p) = self.programs.lock().unwrap().get_mut(id) {
+            if p.info.pid == pid {
+                f(p);
+            }
+        }
+    }
+
+    /// Asks the program for a snapshot; it then waits for `Continue` or `Stop`.
+    async fn snapshot(&self, id: &str) -> anyhow::Result<String> {
+        let (tx, rx) = oneshot::channel();
+        {
+            let mut programs = self.programs.lock().unwrap();
+            let p = programs.get_mut(id).ok_or_else(|| self.no_program(id))?;
+            p.snapshot = Some(tx);
+        }
+        self.send(id, Command::Snapshot)?;
+        match tokio::time::timeout(SNAPSHOT_TIMEOUT, rx).await {
+            Ok(Ok(Ok(doc))) => Ok(doc),
+            Ok(Ok(Err(reason))) => {
+                anyhow::bail!("snapshot of '{id}' failed: {reason} (the program keeps running)")
+            }
+            Ok(Err(_)) => anyhow::bail!("program '{id}' ended before its snapshot"),
+            Err(_) => anyhow::bail!(
+                "program '{id}' did not reach a safe point within {} s",
+                SNAPSHOT_TIMEOUT.as_secs()
+            ),
+        }
+    }
+
+    async fn migrate(self: &Arc<Self>, id: &str, to: &str, file: &str) -> anyhow::Result<Outcome> {
+        let info = self.info(id)?;
+        let given = std::path::Path::new(file)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if given != info.file {
+            anyhow::bail!("program '{id}' runs {}, not {file}", info.file);
+        }
+        if to == self.id {
+            anyhow::bail!("program '{id}' already runs on '{to}'");
+        }
+        if self.peers.lock().unwrap().get(to) != Some(&true) {
+            anyhow::bail!("unknown worker '{to}' (not online)");
+        }
+        let before = info.status;
+        self.set_status(id, Status::Migrating);
+        self.publish_registry().await;
+        let doc = match self.snapshot(id).await {
+            Ok(doc) => doc,
+            Err(err) => {
+                self.set_status(id, before);
+                return Err(err);
+            }
+        };
+        let source = {
+            let programs = self.programs.lock().unwrap();
+            programs
+                .get(id)
+                .map(|p| p.source.clone())
+                .unwrap_or_default()
+        };
+        let deadline_ms = now_ms() + RESTORE_DEADLINE.as_millis() as u64;
+        let restore = Action::Restore {
+            id: id.to_string(),
+            file: info.file.clone(),
+            source,
+            snapshot: doc,
+            deadline_ms,
+        };
+        // A little longer than the target may take, for its reply to arrive.
+        let answer = self
+            .ask(to, restore, RESTORE_DEADLINE + Duration::from_secs(2))
+            .await;
+        match answer {
+            Ok(Outcome::Program(there)) => {
+                self.send(id, Command::Stop)?;
+                self.programs.lock().unwrap().remove(id);
+                self.say(&format!("program {id} migrated to {to}"));
+                Ok(Outcome::Program(there))
+            }
+            other => {
+                self.send(id, Command::Continue)?;
+                self.set_status(id, before);
+                let why = match other {
+                    Ok(Outcome::Error { message }) => message,
+                    Ok(_) => "an unexpected reply".into(),
+                    Err(err) => format!("{err:#}"),
+                };
+                anyhow::bail!(
+                    "migration of '{id}' to '{to}' failed: {why}; it goes on on '{}'",
+                    self.id
+                )
+            }
+        }
+    }
+
+    /// Sends a request to another worker and waits for its reply.
+    async fn ask(&self, to: &str, action: Action, limit: Duration) -> anyhow::Result<Outcome> {
+        let req = new_id();
+        let (tx, rx) = oneshot::channel();
+        self.awaiting.lock().unwrap().insert(req.clone(), tx);
+        let request = Request {
+            req: req.clone(),
+            reply_to: self.reply_topic.clone(),
+            action,
+        };
+        mqtt::publish_json(&self.client, &request_topic(to), &request, false).await?;
+        let answer = tokio::time::timeout(limit, rx).await;
+        self.awaiting.lock().unwrap().remove(&req);
+        match answer {
+            Ok(Ok(outcome)) => Ok(outcome),
+            _ => anyhow::bail!("worker '{to}' did not answer within {} s", limit.as_secs()),
+        }
+    }
+
+    fn status(&self, online: bool) -> WorkerInfo {
+        let mut programs: Vec<ProgramInfo> = self
+            .programs
+            .lock()
+            .unwrap()
+            .values()
+            .map(|p| p.info.clone())
+            .collect();
+        programs.sort_by(|a, b| a.id.cmp(&b.id));
+        WorkerInfo {
+            id: self.id.clone(),
+            online,
+            programs,
+            device: self.device.clone(),
+        }
+    }
+
+    async fn publish_registry(&self) {
+        let status = self.status(true);
+        let _ = mqtt::publish_json(&self.client, &registry_topic(&self.id), &status, true).await;
+    }
+
+    /// Ctrl-C: the programs end with the worker, which leaves the registry.
+    async fn shut_down(&self, offline: WorkerInfo) {
+        let ids: Vec<String> = self.programs.lock().unwrap().keys().cloned().collect();
+        for id in &ids {
+            self.kill(id);
+        }
+        let _ = mqtt::publish_json(&self.client, &registry_topic(&self.id), &offline, true).await;
+        // Let the publish leave before disconnecting.
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let _ = self.client.disconnect().await;
+        self.say(&format!("stopped ({} program(s) ended)", ids.len()));
+    }
+}
+
+/// Writes commands to the host's stdin; kills it when asked (or when the
+/// program is forgotten and the channel closes).
+async fn feed_host(
+    mut stdin: tokio::process::ChildStdin,
+    mut commands: mpsc::UnboundedReceiver<ToHost>,
+    mut child: tokio::process::Child,
+) {
+    loop {
+        tokio::select! {
+            _ = child.wait() => return,
+            msg = commands.recv() => match msg {
+                Some(ToHost::Command(c)) => {
+                    let mut line = serde_json::to_string(&c).expect("commands serialize");
+                    line.push('\n');
+                    if stdin.write_all(line.as_bytes()).await.is_err() {
+                        return;
+                    }
+                }
+                Some(ToHost::Kill) => {
+                    let _ = child.kill().await;
+                    return;
+                }
+                // Forgotten after a migration: the host ends by itself after `Stop`.
+                None => {
+                    let _ = child.wait().await;
+                    return;
+                }
+            }
+        }
+    }
+}
