@@ -258,7 +258,7 @@ fn count_lines(p: &Proc) -> usize {
 
 fn tutorial(kind: BrokerKind) {
     let dir = temp_dir(&format!("tutorial-{kind:?}"));
-    let (_broker, url) = broker(kind, &dir);
+    let (broker_proc, url) = broker(kind, &dir);
     let a = worker(&dir, "worker-A", &url);
     let b = worker(&dir, "worker-B", &url);
     copy_program(&dir, "ticker");
@@ -316,6 +316,20 @@ fn tutorial(kind: BrokerKind) {
     wait_gone(pid2);
     let listed = ok(&dispatch(&dir, &url, &["ls"]));
     assert!(!listed.contains(&id2), "{listed}");
+
+    // `pubsub -d` logged the connections and the publishes.
+    if let BrokerKind::ThingsPubsub = kind {
+        let log = broker_proc.text();
+        assert!(
+            log.contains("connect things-js-worker-worker-A from 127.0.0.1"),
+            "{log}"
+        );
+        assert!(
+            log.contains("publish things-js/worker/worker-A/request from things-js-dispatch-"),
+            "{log}"
+        );
+        assert!(log.contains("publish things-js/program/"), "{log}");
+    }
 }
 
 #[test]
@@ -527,4 +541,76 @@ fn a_migration_the_target_does_not_answer_leaves_the_program_running() {
         "{}",
         b.text()
     );
+}
+
+#[test]
+fn the_demo_shows_the_count_moving_from_worker_a_to_worker_b() {
+    let out = Command::new(things_js()).arg("demo").output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let counts = |label: &str| -> Vec<u32> {
+        text.lines()
+            .filter_map(|l| l.strip_prefix(&format!("{label:>9} | count ")))
+            .map(|rest| rest.split(':').next().unwrap().parse().unwrap())
+            .collect()
+    };
+    let (on_a, on_b) = (counts("worker-A"), counts("worker-B"));
+    assert!(!on_a.is_empty() && !on_b.is_empty(), "{text}");
+    let all: Vec<u32> = on_a.iter().chain(&on_b).copied().collect();
+    assert_eq!(all, (1..=30).collect::<Vec<u32>>(), "{text}");
+    assert!(
+        text.contains("migrate worker-A worker-B counter.js"),
+        "{text}"
+    );
+    assert!(text.contains(" worker-B | done: 30 entries"), "{text}");
+}
+
+#[test]
+fn a_worker_reconnects_when_the_broker_comes_back_and_ctrl_c_ends_its_programs() {
+    let dir = temp_dir("reconnect");
+    let port = free_port();
+    let url = format!("mqtt://127.0.0.1:{port}");
+    let start_broker = || {
+        let p = Proc::spawn(Command::new(things_js()).args([
+            "pubsub",
+            "--bind",
+            "127.0.0.1",
+            "-p",
+            &port.to_string(),
+        ]));
+        p.wait_for("listening", Duration::from_secs(10));
+        p
+    };
+    let first = start_broker();
+    let mut a = worker(&dir, "worker-A", &url);
+    copy_program(&dir, "ticker");
+    let reply = ok(&dispatch(&dir, &url, &["run", "worker-A", "ticker.js"]));
+    let (_, pid) = parse_reply(&reply, "worker-A", "Running");
+    drop(first);
+    a.wait_for("unreachable", Duration::from_secs(20));
+    let _second = start_broker();
+    a.wait_for(
+        "[Engine:worker-A] reconnected to Pub/Sub",
+        Duration::from_secs(20),
+    );
+    // The program kept running meanwhile; the worker answers again.
+    let listed = ok(&dispatch(&dir, &url, &["ls"]));
+    assert!(
+        listed.contains("worker-A: online, 1 program(s)"),
+        "{listed}"
+    );
+    // Ctrl-C: the worker ends its programs, leaves the registry, exits 0.
+    Command::new("kill")
+        .args(["-INT", &a.child.id().to_string()])
+        .status()
+        .unwrap();
+    let status = a.child.wait().unwrap();
+    assert!(status.success(), "{status:?}: {}", a.text());
+    wait_gone(pid);
+    let listed = ok(&dispatch(&dir, &url, &["ls"]));
+    assert!(listed.contains("worker-A: offline"), "{listed}");
 }

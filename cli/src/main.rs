@@ -2,6 +2,7 @@
 //! done by the instrumenter and runtime libraries.
 
 mod commands;
+mod demo;
 mod network;
 
 use std::net::SocketAddr;
@@ -83,6 +84,9 @@ enum Command {
         #[command(subcommand)]
         action: network::DispatchAction,
     },
+    /// The tutorial in one command: a broker and two workers on this machine,
+    /// a sample program started on worker-A and migrated to worker-B.
+    Demo,
     /// Run one program for a worker, driven over stdin/stdout (internal).
     #[command(hide = true)]
     Host,
@@ -101,6 +105,7 @@ fn main() -> ExitCode {
             network::pubsub(SocketAddr::new(bind, port), debug)
         }
         Command::Worker { conf } => network::worker(&conf),
+        Command::Demo => demo::demo(),
         Command::Dispatch { url, json, action } => network::dispatch(&url, action, json),
     };
     match result {
