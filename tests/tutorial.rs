@@ -511,11 +511,26 @@ fn a_migration_the_target_does_not_answer_leaves_the_program_running() {
         .args(["-STOP", &b_pid])
         .status()
         .unwrap();
-    let out = dispatch(
-        &dir,
-        &url,
-        &["migrate", "worker-A", "worker-B", "ticker.js", &id],
+    let migrating = {
+        let (dir, url, id) = (dir.clone(), url.clone(), id.clone());
+        std::thread::spawn(move || {
+            dispatch(
+                &dir,
+                &url,
+                &["migrate", "worker-A", "worker-B", "ticker.js", &id],
+            )
+        })
+    };
+    // While the migration waits, the program takes no other command.
+    std::thread::sleep(Duration::from_secs(2));
+    let busy = dispatch(&dir, &url, &["kill", &id]);
+    assert!(!busy.status.success());
+    assert!(
+        String::from_utf8_lossy(&busy.stderr).contains("is being migrated"),
+        "{}",
+        String::from_utf8_lossy(&busy.stderr)
     );
+    let out = migrating.join().unwrap();
     Command::new("kill")
         .args(["-CONT", &b_pid])
         .status()
@@ -613,4 +628,37 @@ fn a_worker_reconnects_when_the_broker_comes_back_and_ctrl_c_ends_its_programs()
     wait_gone(pid);
     let listed = ok(&dispatch(&dir, &url, &["ls"]));
     assert!(listed.contains("worker-A: offline"), "{listed}");
+}
+
+#[test]
+fn a_paused_program_stays_paused_when_migrated() {
+    let dir = temp_dir("paused-migration");
+    let (_broker, url) = broker(BrokerKind::ThingsPubsub, &dir);
+    let a = worker(&dir, "worker-A", &url);
+    let b = worker(&dir, "worker-B", &url);
+    copy_program(&dir, "ticker");
+    let reply = ok(&dispatch(&dir, &url, &["run", "worker-A", "ticker.js"]));
+    let (id, _) = parse_reply(&reply, "worker-A", "Running");
+    a.wait_for("count 4 ", Duration::from_secs(20));
+    ok(&dispatch(&dir, &url, &["pause", &id]));
+    let moved = ok(&dispatch(
+        &dir,
+        &url,
+        &["migrate", "worker-A", "worker-B", "ticker.js", &id],
+    ));
+    parse_reply(&moved, "worker-B", "Paused");
+    std::thread::sleep(Duration::from_millis(600));
+    assert_eq!(
+        count_lines(&b),
+        0,
+        "the program ran while paused:\n{}",
+        b.text()
+    );
+    let resumed = ok(&dispatch(&dir, &url, &["resume", &id]));
+    parse_reply(&resumed, "worker-B", "Running");
+    b.wait_for("ticker done", Duration::from_secs(30));
+    let mut all = program_lines(&a.text(), "count ");
+    all.extend(program_lines(&b.text(), "count "));
+    all.push("ticker done".into());
+    assert_eq!(all, expected("ticker"));
 }

@@ -1457,17 +1457,27 @@ impl VisitMut for Rewriter<'_> {
 }
 
 impl Rewriter<'_> {
-    /// An object literal with getters/setters: a factory re-creates them
-    /// (`{ get x() {...} }` alone) and the literal registers them with it.
+    /// An object literal with getters/setters, or methods that use `super`
+    /// (which cannot be lifted out of it): a factory re-creates them
+    /// (`{ get x() {...} }` alone) and the literal registers them with it,
+    /// naming the methods (`$things.acc(literal, K, env, ["m"])`).
     fn register_accessors(&mut self, e: &mut Expr) {
         let Expr::Object(o) = e else { return };
+        let mut methods = Vec::new();
         let accessors: Vec<PropOrSpread> = o
             .props
             .iter()
             .filter(|p| match p {
                 PropOrSpread::Prop(p) => match &**p {
-                    Prop::Getter(g) => static_key(&g.key).is_some() && !uses_super(&*g.function),
-                    Prop::Setter(s) => static_key(&s.key).is_some() && !uses_super(&*s.function),
+                    Prop::Getter(g) => static_key(&g.key).is_some(),
+                    Prop::Setter(s) => static_key(&s.key).is_some(),
+                    Prop::Method(m) => match static_key(&m.key) {
+                        Some(key) => {
+                            methods.push(str_lit(&key));
+                            true
+                        }
+                        None => false,
+                    },
                     _ => false,
                 },
                 _ => false,
@@ -1508,14 +1518,21 @@ impl Rewriter<'_> {
             e,
             Expr::Invalid(Invalid { span: DUMMY_SP }),
         ));
-        *e = *lib_call(
-            "acc",
-            vec![
-                literal,
-                num(site as f64),
-                args.into_iter().next().expect("env").expr,
-            ],
-        );
+        let mut registration = vec![
+            literal,
+            num(site as f64),
+            args.into_iter().next().expect("env").expr,
+        ];
+        if !methods.is_empty() {
+            registration.push(Box::new(Expr::Array(ArrayLit {
+                span: DUMMY_SP,
+                elems: methods
+                    .into_iter()
+                    .map(|expr| Some(ExprOrSpread { spread: None, expr }))
+                    .collect(),
+            })));
+        }
+        *e = *lib_call("acc", registration);
     }
 
     /// Inside an arrow: the scope-object member holding the enclosing

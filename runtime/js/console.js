@@ -4,8 +4,8 @@
   const out = (toStderr) => function (...args) {
     lib.write(lib.format(...args) + "\n", toStderr);
   };
-  const counts = new Map();
-  const timers = new Map();
+  // console.count and console.time state: part of a snapshot (snapshot.js).
+  const state = (lib.consoleState = { counts: new Map(), timers: new Map() });
   const console = {
     log: out(false),
     info: out(false),
@@ -19,15 +19,15 @@
       if (!cond) out(true)("Assertion failed" + (args.length ? ":" : ""), ...args);
     },
     count: (label = "default") => {
-      const n = (counts.get(label) || 0) + 1;
-      counts.set(label, n);
+      const n = (state.counts.get(label) || 0) + 1;
+      state.counts.set(label, n);
       out(false)(`${label}: ${n}`);
     },
-    countReset: (label = "default") => counts.delete(label),
-    time: (label = "default") => timers.set(label, lib.now()),
+    countReset: (label = "default") => state.counts.delete(label),
+    time: (label = "default") => state.timers.set(label, lib.now()),
     timeEnd: (label = "default") => {
-      const t = timers.get(label);
-      timers.delete(label);
+      const t = state.timers.get(label);
+      state.timers.delete(label);
       if (t !== undefined) out(false)(`${label}: ${(lib.now() - t).toFixed(3)}ms`);
     },
     group: () => {},

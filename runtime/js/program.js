@@ -43,13 +43,13 @@
 
   // At the end of a task: a capture held off until now is taken here, with
   // nothing on the stack.
-  const report = (wait) => {
+  const report = (lib.afterTask = (wait) => {
     if (lib.captureWanted) {
       lib.captureWanted = false;
       lib.snapshotIdle();
     }
     ops.op_things_report_wait(wait);
-  };
+  });
 
   lib.libFactories.require = () => function require(name) {
     throw new Error(`Cannot find module '${name}': things-js programs have no module system`);

@@ -5,7 +5,7 @@
 "use strict";
 ((lib) => {
   // function/class -> [site, env]; class members -> [site, env, owner, key, kind, class];
-  // accessors of object literals -> [site, env, "obj", key, kind].
+  // object-literal accessors and methods -> [site, env, "obj", key, kind, the literal].
   const fnMeta = (lib.fnMeta = new WeakMap());
   // private-name symbol -> "site:#name", and back, for restores.
   lib.privateNames = new Map();
@@ -65,11 +65,19 @@
     return cls;
   };
 
-  lib.acc = (obj, site, env) => {
+  // An object literal's accessors and `super`-using methods (named in
+  // `methods`); the literal is kept as their home object.
+  lib.acc = (obj, site, env, methods) => {
     for (const key of Reflect.ownKeys(obj)) {
       const d = Object.getOwnPropertyDescriptor(obj, key);
       for (const kind of ["get", "set"]) {
-        if (typeof d[kind] === "function" && !fnMeta.has(d[kind])) fnMeta.set(d[kind], [site, env, "obj", key, kind]);
+        if (typeof d[kind] === "function" && !fnMeta.has(d[kind])) fnMeta.set(d[kind], [site, env, "obj", key, kind, obj]);
+      }
+    }
+    if (methods !== undefined) {
+      for (const key of methods) {
+        const f = obj[key];
+        if (typeof f === "function" && !fnMeta.has(f)) fnMeta.set(f, [site, env, "obj", key, "value", obj]);
       }
     }
     return obj;

@@ -200,7 +200,8 @@
         if (meta) {
           const [site, env, owner, key, kind, cls] = meta;
           if (owner !== undefined) {
-            return { ...base, t: "member", site, env: encode(env, id, "<scope>"), owner, key: encodeKey(key, id), kind, cls: encode(cls, id, "<class>"), props: props(v, id) };
+            // `cls`: the class, or the object literal the member was made in.
+            return { ...base, t: "member", site, env: encode(env, id, "<scope>"), owner, key: encodeKey(key, id), kind, cls: encode(cls, id, owner === "obj" ? "<home>" : "<class>"), props: props(v, id) };
           }
           return { ...base, t: "fn", site, env: encode(env, id, "<scope>"), props: props(v, id) };
         }
@@ -339,6 +340,8 @@
     const made = new Array(snap.nodes.length).fill(false);
     // Generators re-made from resume bodies, suspended once their frames are filled in.
     const suspended = [];
+    // Object-literal members' re-made holders, with the restored literal they stand for.
+    const homes = [];
 
     const decode = (e) => {
       if (e === null || typeof e !== "object") return e;
@@ -395,9 +398,12 @@
           const factory = lib.factories[n.site];
           if (n.t === "member") {
             // A class member comes from its (restored) class; an object
-            // literal's accessor from a fresh run of the literal's factory.
+            // literal's accessor or method from a fresh run of the literal's
+            // factory, whose object then takes the literal's prototype (what
+            // `super` in it reaches).
             const cls = decode(n.cls);
             const holder = n.owner === "obj" ? factory(decode(n.env)) : n.owner === "static" ? cls : cls.prototype;
+            if (n.owner === "obj") homes.push([holder, cls]);
             const d = Object.getOwnPropertyDescriptor(holder, decodeKey(n.key));
             return d[n.kind];
           }
@@ -505,6 +511,7 @@
     }
     defineAll(globalThis, snap.globals);
     for (const gen of suspended) lib.prime(gen);
+    for (const [holder, home] of homes) Object.setPrototypeOf(holder, Object.getPrototypeOf(home));
     for (let id = 0; id < snap.nodes.length; id++) {
       const n = snap.nodes[id];
       if ("ext" in n && !n.ext && n.t !== "builtin") Object.preventExtensions(values[id]);
@@ -522,7 +529,11 @@
     const timers = [];
     for (const t of lib.loop.timers.values()) timers.push({ ...t, due: undefined, remaining: Math.max(0, t.due - now) });
     const loop = { ...lib.loop, timers, now: undefined };
-    return { loop, microtasks: lib.microtasks, random: Array.from(lib.random.s), module: lib.module, templates: lib.templates };
+    // console.time starts, as time already elapsed (the clock restarts with the process).
+    const elapsed = new Map();
+    for (const [label, t] of lib.consoleState.timers) elapsed.set(label, now - t);
+    const console = { counts: lib.consoleState.counts, elapsed };
+    return { loop, microtasks: lib.microtasks, random: Array.from(lib.random.s), module: lib.module, templates: lib.templates, console };
   };
 
   // Hands the snapshot to the host, which says whether the program goes on
@@ -585,12 +596,14 @@
     lib.random.s.set(roots.random);
     lib.module = roots.module;
     lib.templates = roots.templates;
+    lib.consoleState.counts = roots.console.counts;
+    for (const [label, ms] of roots.console.elapsed) lib.consoleState.timers.set(label, now - ms);
     lib.ops.op_things_running();
     if (roots.stack) {
       // Finish the task that was interrupted, from its innermost frame's yield point.
       lib.resumeStack = roots.stack;
       lib.runTask(lib.reenter, undefined, []);
     }
-    lib.ops.op_things_report_wait(lib.nextWait());
+    lib.afterTask(lib.nextWait());
   };
 })(globalThis.__things);

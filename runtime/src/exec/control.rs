@@ -43,6 +43,8 @@ struct Gate {
 
 impl Control {
     pub fn request(&self, r: Request) {
+        // Under the lock: a waiter checks the request, then sleeps, atomically.
+        let _gate = self.0.gate.lock().expect("control lock");
         self.0.request.store(r as u32, Ordering::SeqCst);
         self.0.changed.notify_all();
     }

@@ -72,7 +72,10 @@ fn drive(opts: HostOptions) -> anyhow::Result<HostOutcome> {
         Start::Fresh => (None, "__things.start()"),
         Start::Restore(doc) => (Some(doc), "__things.restore()"),
     };
-    if opts.piped.is_some() {
+    if let Some(piped) = &opts.piped {
+        if piped.paused {
+            control.pause();
+        }
         let control = control.clone();
         std::thread::spawn(move || follow_commands(&control));
     }
@@ -125,16 +128,12 @@ fn drive(opts: HostOptions) -> anyhow::Result<HostOutcome> {
         }
         if control.pending() == Request::Snapshot {
             run(&mut rt, "things:snapshot", "__things.snapshotIdle()".into())?;
+            measure_wait(&mut rt)?;
             continue;
         }
         if control.is_paused() {
             control.wait_while_paused();
-            // The program's clock stood still; the wait until its next timer is measured again.
-            run(
-                &mut rt,
-                "things:wait",
-                "__things.ops.op_things_report_wait(__things.nextWait())".into(),
-            )?;
+            measure_wait(&mut rt)?;
             continue;
         }
         if wait < 0.0 {
@@ -168,6 +167,16 @@ fn drive(opts: HostOptions) -> anyhow::Result<HostOutcome> {
     }
 }
 
+/// Time passed since the wait until the next timer was reported (a pause,
+/// a snapshot): it is measured again.
+fn measure_wait(rt: &mut JsRuntime) -> anyhow::Result<()> {
+    run(
+        rt,
+        "things:wait",
+        "__things.ops.op_things_report_wait(__things.nextWait())".into(),
+    )
+}
+
 /// The host process a worker starts for one program (`things-js host`):
 /// reads `Start` from stdin, runs the program under the worker's commands,
 /// and reports its end. Returns the exit code.
@@ -180,6 +189,7 @@ pub fn serve_worker() -> anyhow::Result<i32> {
         script,
         snapshot,
         seed,
+        paused,
     } = serde_json::from_str(&line)?
     else {
         anyhow::bail!("the first command must be start: {line}");
@@ -193,7 +203,11 @@ pub fn serve_worker() -> anyhow::Result<i32> {
         snapshot_at_turn: None,
         seed,
         raw: false,
-        piped: Some(Piped { filename, source }),
+        piped: Some(Piped {
+            filename,
+            source,
+            paused,
+        }),
     })?;
     emit(&Event::Exit {
         code: outcome.exit_code,

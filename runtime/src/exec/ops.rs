@@ -14,6 +14,8 @@ use super::snapshot::Snapshot;
 pub struct Piped {
     pub filename: String,
     pub source: String,
+    /// The program waits for `Resume` before it runs.
+    pub paused: bool,
 }
 
 /// Host-side state shared with the ops through `OpState`.
@@ -106,7 +108,11 @@ pub fn op_things_put_snapshot(state: &mut OpState, #[string] body: String) -> bo
             return true;
         }
     }
-    match host.control.wait_for_decision() {
+    // Waiting for the decision is not the program's time.
+    host.control.pause();
+    let decision = host.control.wait_for_decision();
+    host.control.resume();
+    match decision {
         Decision::Continue => true,
         Decision::Stop => {
             host.exit_code = Some(0);

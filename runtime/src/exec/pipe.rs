@@ -12,13 +12,15 @@ use serde::{Deserialize, Serialize};
 #[serde(tag = "cmd", rename_all = "snake_case")]
 pub enum Command {
     /// The program to run: its name, source and instrumented script, and the
-    /// snapshot document to continue from (none for a fresh run).
+    /// snapshot document to continue from (none for a fresh run); `paused`:
+    /// it waits for `Resume` before it runs.
     Start {
         filename: String,
         source: String,
         script: String,
         snapshot: Option<String>,
         seed: u32,
+        paused: bool,
     },
     /// Stop at the next safe point and wait (the clock the program sees stops too).
     Pause,

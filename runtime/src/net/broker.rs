@@ -12,8 +12,7 @@ use rumqttc::mqttbytes::v4::Packet;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
-/// Largest packet the broker accepts (snapshots travel as one message).
-const MAX_PAYLOAD: usize = 256 * 1024 * 1024;
+use super::mqtt::MAX_MESSAGE;
 
 pub struct BrokerOptions {
     pub bind: SocketAddr,
@@ -32,7 +31,15 @@ pub async fn run_broker(opts: BrokerOptions) -> anyhow::Result<()> {
     let inner = start_rumqttd()?;
     println!("things-js pubsub: MQTT broker listening on {}", opts.bind);
     loop {
-        let (client, peer) = front.accept().await?;
+        let (client, peer) = match front.accept().await {
+            Ok(accepted) => accepted,
+            Err(err) => {
+                // Out of file descriptors, say: the broker goes on.
+                eprintln!("things-js pubsub: cannot accept a connection: {err}");
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                continue;
+            }
+        };
         let debug = opts.debug;
         tokio::spawn(async move {
             if let Err(err) = relay(client, peer, inner, debug).await {
@@ -49,7 +56,7 @@ fn start_rumqttd() -> anyhow::Result<SocketAddr> {
     let addr = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?;
     let connections = rumqttd::ConnectionSettings {
         connection_timeout_ms: 60_000,
-        max_payload_size: MAX_PAYLOAD,
+        max_payload_size: MAX_MESSAGE,
         max_inflight_count: 200,
         auth: None,
         external_auth: None,
@@ -67,8 +74,9 @@ fn start_rumqttd() -> anyhow::Result<SocketAddr> {
         router: rumqttd::RouterConfig {
             max_connections: 10_000,
             max_outgoing_packet_count: 200,
-            max_segment_size: MAX_PAYLOAD * 2,
-            max_segment_count: 10,
+            // Room for a snapshot or two in flight; old messages are not kept.
+            max_segment_size: MAX_MESSAGE,
+            max_segment_count: 2,
             custom_segment: None,
             initialized_filters: None,
             shared_subscriptions_strategy: Default::default(),
@@ -102,6 +110,7 @@ async fn relay(
     let down = tokio::spawn(async move { tokio::io::copy(&mut broker_rd, &mut client_wr).await });
     let mut buf = BytesMut::with_capacity(4096);
     let mut client_id = String::from("?");
+    let mut logging = debug;
     let mut chunk = vec![0u8; 64 * 1024];
     loop {
         let n = client_rd.read(&mut chunk).await?;
@@ -109,12 +118,12 @@ async fn relay(
             break;
         }
         broker_wr.write_all(&chunk[..n]).await?;
-        if !debug {
+        if !logging {
             continue;
         }
         buf.extend_from_slice(&chunk[..n]);
         loop {
-            match Packet::read(&mut buf, MAX_PAYLOAD) {
+            match Packet::read(&mut buf, MAX_MESSAGE) {
                 Ok(Packet::Connect(c)) => {
                     client_id = c.client_id;
                     log(&format!("connect {client_id} from {peer}"));
@@ -128,7 +137,11 @@ async fn relay(
                 Ok(_) => {}
                 Err(rumqttc::mqttbytes::Error::InsufficientBytes(_)) => break,
                 Err(err) => {
-                    log(&format!("unreadable packet from {client_id}: {err:?}"));
+                    // Out of step with the stream: the rest of it is relayed unread.
+                    log(&format!(
+                        "unreadable packet from {client_id} ({err:?}); no more logging of it"
+                    ));
+                    logging = false;
                     buf.clear();
                     break;
                 }

@@ -155,9 +155,9 @@ impl Dispatcher {
             };
             match heard {
                 Incoming::Message { topic, payload } if topic == self.reply_topic => {
-                    let reply: Reply = serde_json::from_slice(&payload)?;
-                    if reply.req == req {
-                        return Ok(reply.outcome);
+                    match serde_json::from_slice::<Reply>(&payload) {
+                        Ok(reply) if reply.req == req => return Ok(reply.outcome),
+                        _ => {}
                     }
                 }
                 other => self.hear(other)?,

@@ -8,8 +8,8 @@ use rumqttc::{AsyncClient, Event, LastWill, MqttOptions, Packet, QoS};
 use tokio::sync::mpsc;
 
 pub const DEFAULT_PORT: u16 = 1883;
-/// Snapshots travel in one message; they can be large.
-const MAX_PACKET: usize = 256 * 1024 * 1024;
+/// The largest message (snapshots travel in one; they can be large).
+pub const MAX_MESSAGE: usize = 256 * 1024 * 1024;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Endpoint {
@@ -68,7 +68,7 @@ pub fn start(
 ) -> (AsyncClient, mpsc::UnboundedReceiver<Incoming>) {
     let mut opts = MqttOptions::new(client_id, endpoint.host.clone(), endpoint.port);
     opts.set_keep_alive(Duration::from_secs(5));
-    opts.set_max_packet_size(MAX_PACKET, MAX_PACKET);
+    opts.set_max_packet_size(MAX_MESSAGE, MAX_MESSAGE);
     opts.set_clean_session(true);
     if let Some(will) = will {
         opts.set_last_will(will);

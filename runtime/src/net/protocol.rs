@@ -65,13 +65,14 @@ pub enum Action {
         to: String,
         file: String,
     },
-    /// Worker to worker: continue a program from this snapshot, unless
-    /// `deadline_ms` (Unix time) has passed.
+    /// Worker to worker: continue a program from this snapshot document
+    /// (which holds its source), paused if it was, unless `deadline_ms`
+    /// (Unix time: the workers' clocks are assumed to agree, as NTP keeps
+    /// them) has passed.
     Restore {
         id: String,
-        file: String,
-        source: String,
         snapshot: String,
+        paused: bool,
         deadline_ms: u64,
     },
 }

@@ -78,7 +78,6 @@ impl WorkerConfig {
 /// A program this worker runs.
 struct Program {
     info: ProgramInfo,
-    source: String,
     host: mpsc::UnboundedSender<ToHost>,
     /// Waiting for the host to say the program runs.
     running: Option<oneshot::Sender<()>>,
@@ -209,6 +208,8 @@ impl Worker {
                 message: format!("{err:#}"),
             },
         };
+        // The registry first: a dispatch sent right after the reply sees the change.
+        self.publish_registry().await;
         let reply = Reply {
             req: request.req,
             outcome,
@@ -216,20 +217,20 @@ impl Worker {
         if let Err(err) = mqtt::publish_json(&self.client, &request.reply_to, &reply, false).await {
             self.say(&format!("could not reply: {err:#}"));
         }
-        self.publish_registry().await;
     }
 
     async fn act(self: Arc<Self>, action: Action) -> anyhow::Result<Outcome> {
         match action {
             Action::Run { file, source } => {
                 let info = self
-                    .start(new_id(), file, source, None, START_TIMEOUT)
+                    .start(new_id(), file, source, None, false, START_TIMEOUT)
                     .await?;
                 Ok(Outcome::Program(info))
             }
             Action::Pause { id } => self.command(&id, Command::Pause, Status::Paused),
             Action::Resume { id } => self.command(&id, Command::Resume, Status::Running),
             Action::Kill { id } => {
+                self.settled(&id)?;
                 let mut programs = self.programs.lock().unwrap();
                 let mut program = programs.remove(&id).ok_or_else(|| self.no_program(&id))?;
                 let _ = program.host.send(ToHost::Kill);
@@ -237,6 +238,7 @@ impl Worker {
                 Ok(Outcome::Program(program.info))
             }
             Action::Snapshot { id } => {
+                self.settled(&id)?;
                 let doc = self.snapshot(&id).await?;
                 self.send(&id, Command::Continue)?;
                 Ok(Outcome::Snapshot {
@@ -247,9 +249,8 @@ impl Worker {
             Action::Migrate { id, to, file } => self.migrate(&id, &to, &file).await,
             Action::Restore {
                 id,
-                file,
-                source,
                 snapshot,
+                paused,
                 deadline_ms,
             } => {
                 let left = deadline_ms.saturating_sub(now_ms());
@@ -259,13 +260,16 @@ impl Worker {
                         self.id
                     );
                 }
+                let program = crate::Snapshot::parse(&snapshot)?.program;
+                let limit = Duration::from_millis(left);
                 let info = self
                     .start(
                         id,
-                        file,
-                        source,
+                        program.filename,
+                        program.source,
                         Some(snapshot),
-                        Duration::from_millis(left),
+                        paused,
+                        limit,
                     )
                     .await?;
                 if now_ms() > deadline_ms {
@@ -278,6 +282,15 @@ impl Worker {
                 Ok(Outcome::Program(info))
             }
         }
+    }
+
+    /// The program, unless a migration is moving it (then nothing else may).
+    fn settled(&self, id: &str) -> anyhow::Result<ProgramInfo> {
+        let info = self.info(id)?;
+        if info.status == Status::Migrating {
+            anyhow::bail!("program '{id}' is being migrated; try again when that is done");
+        }
+        Ok(info)
     }
 
     fn no_program(&self, id: &str) -> anyhow::Error {
@@ -309,6 +322,7 @@ impl Worker {
     }
 
     fn command(&self, id: &str, command: Command, status: Status) -> anyhow::Result<Outcome> {
+        self.settled(id)?;
         self.send(id, command)?;
         self.set_status(id, status);
         Ok(Outcome::Program(self.info(id)?))
@@ -328,14 +342,16 @@ impl Worker {
         file: String,
         source: String,
         snapshot: Option<String>,
+        paused: bool,
         limit: Duration,
     ) -> anyhow::Result<ProgramInfo> {
-        if self.programs.lock().unwrap().contains_key(&id) {
-            anyhow::bail!("worker '{}' already runs a program with id '{id}'", self.id);
-        }
-        let script = things_js_instrumenter::instrument(&source, &file)
-            .map_err(|e| anyhow::anyhow!("{file}:{e}"))?
-            .code;
+        // Instrumenting a large program takes a while: off the async threads.
+        let (text, name) = (source.clone(), file.clone());
+        let script =
+            tokio::task::spawn_blocking(move || things_js_instrumenter::instrument(&text, &name))
+                .await?
+                .map_err(|e| anyhow::anyhow!("{file}:{e}"))?
+                .code;
         let mut child = tokio::process::Command::new(&self.exe)
             .arg("host")
             .stdin(Stdio::piped())
@@ -346,10 +362,11 @@ impl Worker {
         let pid = child.id().unwrap_or(0);
         let start = Command::Start {
             filename: file.clone(),
-            source: source.clone(),
+            source,
             script,
             snapshot,
             seed: 0,
+            paused,
         };
         let (host_tx, host_rx) = mpsc::unbounded_channel();
         host_tx.send(ToHost::Command(start)).expect("just made");
@@ -358,19 +375,29 @@ impl Worker {
             engine: self.id.clone(),
             id: id.clone(),
             pid,
-            status: Status::Running,
+            status: if paused {
+                Status::Paused
+            } else {
+                Status::Running
+            },
             file,
         };
-        self.programs.lock().unwrap().insert(
-            id.clone(),
-            Program {
-                info: info.clone(),
-                source,
-                host: host_tx,
-                running: Some(running_tx),
-                snapshot: None,
-            },
-        );
+        {
+            // Checked and taken under one lock: a repeated request cannot start two.
+            let mut programs = self.programs.lock().unwrap();
+            if programs.contains_key(&id) {
+                anyhow::bail!("worker '{}' already runs a program with id '{id}'", self.id);
+            }
+            programs.insert(
+                id.clone(),
+                Program {
+                    info: info.clone(),
+                    host: host_tx,
+                    running: Some(running_tx),
+                    snapshot: None,
+                },
+            );
+        }
         let stdin = child.stdin.take().expect("piped");
         let stdout = child.stdout.take().expect("piped");
         tokio::spawn(feed_host(stdin, host_rx, child));
@@ -417,19 +444,22 @@ impl Worker {
                     }
                     use std::io::Write;
                     let _ = std::io::stdout().flush();
-                    let _ = self
-                        .client
-                        .publish(console_topic(&id), QoS::AtLeastOnce, false, text)
-                        .await;
+                    // Never waits: with the broker away, output is not held up.
+                    let _ =
+                        self.client
+                            .try_publish(console_topic(&id), QoS::AtLeastOnce, false, text);
                 }
                 Event::Running => self.notify(&id, pid, |p| {
                     if let Some(t) = p.running.take() {
                         let _ = t.send(());
                     }
                 }),
+                // A snapshot nobody waits for any more (it came too late): the
+                // program goes on.
                 Event::Snapshot { doc } => self.notify(&id, pid, |p| {
-                    if let Some(t) = p.snapshot.take() {
-                        let _ = t.send(Ok(doc));
+                    let taken = p.snapshot.take().map(|t| t.send(Ok(doc)));
+                    if !matches!(taken, Some(Ok(()))) {
+                        let _ = p.host.send(ToHost::Command(Command::Continue));
                     }
                 }),
                 Event::SnapshotFailed { reason } => self.notify(&id, pid, |p| {
@@ -440,7 +470,8 @@ impl Worker {
                 Event::Exit { code: c } => code = Some(c),
             }
         }
-        // The host is gone: forget the program if it is still this one's.
+        // The host is gone (or unreadable: then it is ended): forget the
+        // program if it is still this one's.
         let removed = {
             let mut programs = self.programs.lock().unwrap();
             match programs.get(&id) {
@@ -448,6 +479,9 @@ impl Worker {
                 _ => None,
             }
         };
+        if let Some(p) = &removed {
+            let _ = p.host.send(ToHost::Kill);
+        }
         if removed.is_some() {
             match code {
                 Some(c) => self.say(&format!("program {id} exited (code {c})")),
@@ -472,6 +506,9 @@ impl Worker {
         {
             let mut programs = self.programs.lock().unwrap();
             let p = programs.get_mut(id).ok_or_else(|| self.no_program(id))?;
+            if p.snapshot.is_some() {
+                anyhow::bail!("a snapshot of '{id}' is already being taken");
+            }
             p.snapshot = Some(tx);
         }
         self.send(id, Command::Snapshot)?;
@@ -481,15 +518,21 @@ impl Worker {
                 anyhow::bail!("snapshot of '{id}' failed: {reason} (the program keeps running)")
             }
             Ok(Err(_)) => anyhow::bail!("program '{id}' ended before its snapshot"),
-            Err(_) => anyhow::bail!(
-                "program '{id}' did not reach a safe point within {} s",
-                SNAPSHOT_TIMEOUT.as_secs()
-            ),
+            Err(_) => {
+                // If it comes later, `follow_host` lets the program go on.
+                if let Some(p) = self.programs.lock().unwrap().get_mut(id) {
+                    p.snapshot = None;
+                }
+                anyhow::bail!(
+                    "program '{id}' did not hand over a snapshot within {} s (it keeps running)",
+                    SNAPSHOT_TIMEOUT.as_secs()
+                )
+            }
         }
     }
 
     async fn migrate(self: &Arc<Self>, id: &str, to: &str, file: &str) -> anyhow::Result<Outcome> {
-        let info = self.info(id)?;
+        let info = self.settled(id)?;
         let given = std::path::Path::new(file)
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -507,52 +550,57 @@ impl Worker {
         self.set_status(id, Status::Migrating);
         self.publish_registry().await;
         let doc = match self.snapshot(id).await {
+            Ok(doc) if doc.len() > mqtt::MAX_MESSAGE => {
+                let _ = self.send(id, Command::Continue);
+                Err(anyhow::anyhow!(
+                    "the snapshot of '{id}' is {} MiB, more than an MQTT message may carry here ({} MiB)",
+                    doc.len() >> 20,
+                    mqtt::MAX_MESSAGE >> 20
+                ))
+            }
+            other => other,
+        };
+        let doc = match doc {
             Ok(doc) => doc,
             Err(err) => {
                 self.set_status(id, before);
                 return Err(err);
             }
         };
-        let source = {
-            let programs = self.programs.lock().unwrap();
-            programs
-                .get(id)
-                .map(|p| p.source.clone())
-                .unwrap_or_default()
-        };
-        let deadline_ms = now_ms() + RESTORE_DEADLINE.as_millis() as u64;
         let restore = Action::Restore {
             id: id.to_string(),
-            file: info.file.clone(),
-            source,
             snapshot: doc,
-            deadline_ms,
+            paused: before == Status::Paused,
+            deadline_ms: now_ms() + RESTORE_DEADLINE.as_millis() as u64,
         };
         // A little longer than the target may take, for its reply to arrive.
         let answer = self
             .ask(to, restore, RESTORE_DEADLINE + Duration::from_secs(2))
             .await;
-        match answer {
-            Ok(Outcome::Program(there)) => {
-                self.send(id, Command::Stop)?;
-                self.programs.lock().unwrap().remove(id);
-                self.say(&format!("program {id} migrated to {to}"));
-                Ok(Outcome::Program(there))
-            }
-            other => {
-                self.send(id, Command::Continue)?;
-                self.set_status(id, before);
-                let why = match other {
-                    Ok(Outcome::Error { message }) => message,
-                    Ok(_) => "an unexpected reply".into(),
-                    Err(err) => format!("{err:#}"),
-                };
-                anyhow::bail!(
-                    "migration of '{id}' to '{to}' failed: {why}; it goes on on '{}'",
-                    self.id
-                )
-            }
+        if let Ok(Outcome::Program(there)) = answer {
+            // The program runs there: this copy ends (if it has not already).
+            let _ = self.send(id, Command::Stop);
+            self.programs.lock().unwrap().remove(id);
+            self.say(&format!("program {id} migrated to {to}"));
+            return Ok(Outcome::Program(there));
         }
+        // No: the program goes on here. A target that started it too late
+        // (its reply lost, say) is told to end its copy.
+        let _ = self.send(id, Command::Continue);
+        self.set_status(id, before);
+        if answer.is_err() {
+            let kill = Action::Kill { id: id.to_string() };
+            let _ = self.ask(to, kill, Duration::from_secs(2)).await;
+        }
+        let why = match answer {
+            Ok(Outcome::Error { message }) => message,
+            Ok(_) => "an unexpected reply".into(),
+            Err(err) => format!("{err:#}"),
+        };
+        anyhow::bail!(
+            "migration of '{id}' to '{to}' failed: {why}; it goes on on '{}'",
+            self.id
+        )
     }
 
     /// Sends a request to another worker and waits for its reply.
