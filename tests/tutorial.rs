@@ -662,3 +662,45 @@ fn a_paused_program_stays_paused_when_migrated() {
     all.push("ticker done".into());
     assert_eq!(all, expected("ticker"));
 }
+
+#[test]
+fn dispatch_snapshot_writes_a_file_that_restore_continues_and_json_replies() {
+    let dir = temp_dir("snapshot");
+    let (_broker, url) = broker(BrokerKind::ThingsPubsub, &dir);
+    let a = worker(&dir, "worker-A", &url);
+    copy_program(&dir, "ticker");
+    let reply = ok(&dispatch(
+        &dir,
+        &url,
+        &["--json", "run", "worker-A", "ticker.js"],
+    ));
+    let reply: serde_json::Value = serde_json::from_str(&reply).expect("a JSON reply");
+    assert_eq!(reply["engine"], "worker-A");
+    assert_eq!(reply["status"], "Running");
+    let id = reply["id"].as_str().unwrap().to_string();
+    a.wait_for("count 10 ", Duration::from_secs(20));
+    let reply = ok(&dispatch(&dir, &url, &["snapshot", &id, "-o", "snap.json"]));
+    parse_reply(&reply, "worker-A", "Running");
+    // The program goes on where it runs...
+    a.wait_for("ticker done", Duration::from_secs(30));
+    let mut on_a = program_lines(&a.text(), "count ");
+    on_a.push("ticker done".into());
+    assert_eq!(on_a, expected("ticker"));
+    // ... and the file continues it from the snapshot's point, here.
+    let out = Command::new(things_js())
+        .current_dir(&dir)
+        .args(["restore", "snap.json"])
+        .output()
+        .unwrap();
+    let rest: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect();
+    let all = expected("ticker");
+    assert!(rest.len() > 1 && rest.len() < all.len() - 10, "{rest:?}");
+    assert_eq!(rest, all[all.len() - rest.len()..], "a suffix of the run");
+    let listed = ok(&dispatch(&dir, &url, &["ls", "--json"]));
+    let workers: serde_json::Value = serde_json::from_str(&listed).unwrap();
+    assert_eq!(workers[0]["id"], "worker-A");
+    assert_eq!(workers[0]["online"], true);
+}
