@@ -22,6 +22,7 @@ const STACK_SNAPSHOT: &[&str] = &[
     "sensor_pipeline",
     "try_finally",
     "bigint_math",
+    "callbacks_long",
     "classes_basic",
     "classes_inheritance",
     "classes_private",
@@ -382,4 +383,30 @@ fn uncaught_errors_exit_1_with_the_message_on_stderr() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(stdout(&out), "before\n");
     assert!(String::from_utf8_lossy(&out.stderr).contains("TypeError: boom"));
+}
+
+#[test]
+fn a_snapshot_lands_inside_a_callback_of_reduce() {
+    // Half-way through its yield points, callbacks_long.js is inside the
+    // reduce: the output so far stops before the reduce's result.
+    let dir = temp_dir("callback");
+    let total = count("callbacks_long", "yields");
+    let snap = dir.join("cb.snap.json");
+    let snap_arg = snap.display().to_string();
+    let point = (total / 4).to_string();
+    let out = things_js(&[
+        "run",
+        &fixture("callbacks_long"),
+        "--snapshot-at-yield",
+        &point,
+        "-o",
+        &snap_arg,
+    ]);
+    let before = stdout(&out);
+    assert!(
+        before.contains("row 50") && !before.contains("total"),
+        "{before}"
+    );
+    let after = stdout(&things_js(&["restore", &snap_arg]));
+    assert_eq!(before + &after, expected("callbacks_long"));
 }

@@ -2,7 +2,8 @@
 //! into its capturable form. A library with no I/O: source text in, source text
 //! out. The pipeline is a fixed order of passes, each in its own module:
 //!
-//! parse -> resolve (SWC's resolver) -> tagged_templates -> desugar_async
+//! parse (with the prelude, prelude.js) -> resolve (SWC's resolver) ->
+//! tagged_templates -> desugar_async
 //! (with for_await) -> analyze -> closures
 //! (which hands each finished function body to normalize + frames) -> emit
 //!
@@ -21,6 +22,7 @@ mod for_await;
 mod frames;
 mod normalize;
 mod parse;
+mod prelude;
 mod tagged_templates;
 
 pub use parse::SyntaxError;
@@ -48,7 +50,7 @@ pub struct Note {
 pub fn instrument(source: &str, filename: &str) -> Result<Instrumented, SyntaxError> {
     // SWC keeps interned state in thread-local globals; each call gets fresh ones.
     swc_common::GLOBALS.set(&Default::default(), || {
-        let parsed = parse::parse(source, filename)?;
+        let parsed = parse::with_prelude(source, filename, |cm| prelude::statements(cm, source))?;
         let mut script = parsed.script;
         tagged_templates::run(&mut script);
         desugar_async::run(&mut script);

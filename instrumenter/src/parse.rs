@@ -31,43 +31,68 @@ pub struct Parsed {
 }
 
 /// Parses a script and resolves its scopes (inside `swc_common::GLOBALS`).
+#[cfg(test)]
 pub fn parse(source: &str, filename: &str) -> Result<Parsed, SyntaxError> {
-    {
-        let cm: Lrc<SourceMap> = Default::default();
-        let fm = cm.new_source_file(
-            Lrc::new(FileName::Custom(filename.into())),
-            source.to_string(),
-        );
-        let syntax = Syntax::Es(EsSyntax {
-            allow_return_outside_function: true,
-            ..Default::default()
+    with_prelude(source, filename, |_| vec![])
+}
+
+/// As `parse`, with the statements `prelude` makes put first, after the
+/// program's directives, and resolved with it.
+pub fn with_prelude(
+    source: &str,
+    filename: &str,
+    prelude: impl FnOnce(&Lrc<SourceMap>) -> Vec<swc_ecma_ast::Stmt>,
+) -> Result<Parsed, SyntaxError> {
+    let cm: Lrc<SourceMap> = Default::default();
+    let mut script = unresolved(&cm, source, filename)?;
+    let strict = script.body.first().is_some_and(is_use_strict);
+    let first = prelude(&cm);
+    let at = script.body.iter().take_while(|s| is_directive(s)).count();
+    script.body.splice(at..at, first);
+    let unresolved_mark = Mark::new();
+    let top_level = Mark::new();
+    let mut program = Program::Script(script);
+    resolver(unresolved_mark, top_level, false).process(&mut program);
+    let Program::Script(script) = program else {
+        unreachable!()
+    };
+    Ok(Parsed { cm, script, strict })
+}
+
+pub fn unresolved(
+    cm: &Lrc<SourceMap>,
+    source: &str,
+    filename: &str,
+) -> Result<Script, SyntaxError> {
+    let fm = cm.new_source_file(
+        Lrc::new(FileName::Custom(filename.into())),
+        source.to_string(),
+    );
+    let syntax = Syntax::Es(EsSyntax {
+        allow_return_outside_function: true,
+        ..Default::default()
+    });
+    let mut parser = Parser::new(syntax, StringInput::from(&*fm), None);
+    let result = parser.parse_script();
+    let extra = parser.take_errors().into_iter().next();
+    let (script, error) = match result {
+        Err(e) => (None, Some(e)),
+        Ok(s) => (Some(s), extra),
+    };
+    if let Some(e) = error {
+        let loc = cm.lookup_char_pos(e.span().lo);
+        return Err(SyntaxError {
+            line: loc.line,
+            col: loc.col.0 + 1,
+            message: e.kind().msg().into_owned(),
         });
-        let mut parser = Parser::new(syntax, StringInput::from(&*fm), None);
-        let result = parser.parse_script();
-        let extra = parser.take_errors().into_iter().next();
-        let (script, error) = match result {
-            Err(e) => (None, Some(e)),
-            Ok(s) => (Some(s), extra),
-        };
-        if let Some(e) = error {
-            let loc = cm.lookup_char_pos(e.span().lo);
-            return Err(SyntaxError {
-                line: loc.line,
-                col: loc.col.0 + 1,
-                message: e.kind().msg().into_owned(),
-            });
-        }
-        let script = script.expect("parsed without error");
-        let strict = script.body.first().is_some_and(is_use_strict);
-        let unresolved = Mark::new();
-        let top_level = Mark::new();
-        let mut program = Program::Script(script);
-        resolver(unresolved, top_level, false).process(&mut program);
-        let Program::Script(script) = program else {
-            unreachable!()
-        };
-        Ok(Parsed { cm, script, strict })
     }
+    Ok(script.expect("parsed without error"))
+}
+
+fn is_directive(stmt: &swc_ecma_ast::Stmt) -> bool {
+    use swc_ecma_ast::{Expr, Lit, Stmt};
+    matches!(stmt, Stmt::Expr(e) if matches!(&*e.expr, Expr::Lit(Lit::Str(_))))
 }
 
 fn is_use_strict(stmt: &swc_ecma_ast::Stmt) -> bool {

@@ -17,6 +17,15 @@
     lib.libFnMeta.set(f, { kind, state });
     return f;
   };
+  // The engine's array methods that take callbacks, for the library's own use:
+  // an instrumented program replaces them with capturable ones
+  // (instrumenter/src/prelude.js), which library code must not run.
+  const arrays = Array.prototype;
+  lib.A = {};
+  for (const name of ["filter", "find", "forEach", "map", "some", "sort"]) {
+    const native = arrays[name];
+    lib.A[name] = (array, ...args) => Reflect.apply(native, array, args);
+  }
   lib.now = () => ops.op_things_now();
   // The engine's own job queue: drained by `run --raw`, which keeps native promises.
   lib.runNativeMicrotasks = () => core.runMicrotasks();

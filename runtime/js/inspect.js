@@ -109,7 +109,7 @@
 
   // Names of the global constructors that exist before user code runs (node's "built-ins").
   const builtInObjects = new Set(
-    Object.getOwnPropertyNames(globalThis).filter((name) => /^[A-Z][a-zA-Z0-9]+$/.test(name)),
+    lib.A.filter(Object.getOwnPropertyNames(globalThis), (name) => /^[A-Z][a-zA-Z0-9]+$/.test(name)),
   );
 
   const ordinaryHasInstance = Function.prototype[Symbol.hasInstance];
@@ -246,7 +246,7 @@
     [0x1f260, 0x1f265], [0x20000, 0x2fffd], [0x30000, 0x3fffd],
   ];
   const isWideCodePoint = (code) =>
-    code >= 0x1100 && wideRanges.some(([lo, hi]) => code >= lo && code <= hi);
+    code >= 0x1100 && lib.A.some(wideRanges, ([lo, hi]) => code >= lo && code <= hi);
 
   // Unicode property escapes may be missing in small engines; degrade to "never matches".
   function propertyRegExp(source) {
@@ -354,7 +354,7 @@
     if (ctx.compact !== true && value.length > 16 &&
         value.length > ctx.breakLength - ctx.indentationLvl - 4) {
       const indent = " ".repeat(ctx.indentationLvl + 2);
-      return splitLinesKeepNewline(value).map(quoteString).join(` +\n${indent}`) + trailer;
+      return lib.A.map(splitLinesKeepNewline(value), quoteString).join(` +\n${indent}`) + trailer;
     }
     return quoteString(value) + trailer;
   }
@@ -374,14 +374,14 @@
     if (showHidden) {
       keys = Object.getOwnPropertyNames(value).concat(symbols);
     } else {
-      keys = Object.keys(value).concat(symbols.filter((s) => isEnumerable(value, s)));
+      keys = Object.keys(value).concat(lib.A.filter(symbols, (s) => isEnumerable(value, s)));
     }
-    return keys.filter((key) => !isHiddenKey(key));
+    return lib.A.filter(keys, (key) => !isHiddenKey(key));
   }
 
   // Like getKeys but without array indices (for arrays and typed arrays).
   function getNonIndexKeys(value, showHidden) {
-    return Reflect.ownKeys(value).filter((key) =>
+    return lib.A.filter(Reflect.ownKeys(value), (key) =>
       !(typeof key === "string" && isArrayIndexKey(key)) &&
       (showHidden || isEnumerable(value, key)) &&
       !isHiddenKey(key));
@@ -518,7 +518,7 @@
         }
       }
       if (depth === 0) seenKeys = new Set();
-      else keys.forEach((key) => seenKeys.add(key));
+      else lib.A.forEach(keys, (key) => seenKeys.add(key));
       keys = Reflect.ownKeys(obj);
       ctx.seen.push(main);
       for (const key of keys) {
@@ -653,11 +653,11 @@
   function sortOutput(ctx, output, keyCount, extrasType) {
     const compare = ctx.sorted === true ? undefined : ctx.sorted;
     if (extrasType === kObjectType) {
-      output.sort(compare);
+      lib.A.sort(output, compare);
     } else if (keyCount > 1) {
       // Only the named properties after the elements are sorted.
       const start = output.length - keyCount;
-      output.splice(start, keyCount, ...output.slice(start).sort(compare));
+      output.splice(start, keyCount, ...lib.A.sort(output.slice(start), compare));
     }
   }
 

@@ -3,7 +3,13 @@
 "use strict";
 const util = require("util");
 
-globalThis.__things = {};
+// The engine's array methods, as 00_boot.js gives them to the library.
+const A = {};
+for (const name of ["filter", "find", "forEach", "map", "some", "sort"]) {
+  const native = Array.prototype[name];
+  A[name] = (array, ...args) => Reflect.apply(native, array, args);
+}
+globalThis.__things = { A };
 require("./inspect.js");
 const lib = globalThis.__things;
 

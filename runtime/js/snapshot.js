@@ -317,7 +317,7 @@
       grew = false;
       for (const [wm, n, id] of weakMaps) {
         for (const obj of [...ids.keys()]) {
-          if (!isObject(obj) || n.entries.some((e) => (e.r ?? e[0].r) === ids.get(obj))) continue;
+          if (!isObject(obj) || lib.A.some(n.entries, (e) => (e.r ?? e[0].r) === ids.get(obj))) continue;
           if (n.t === "weakmap" && weakMapHas.call(wm, obj)) {
             n.entries.push([{ r: ids.get(obj) }, encode(WeakMap.prototype.get.call(wm, obj), id, "<entry>")]);
             grew = true;
@@ -362,7 +362,7 @@
         // (factories read the chain when they create a function). Bound before its parent link is decoded, so a cycle through "^" ends.
         values[id] = {};
         made[id] = true;
-        const parent = n.props.find((p) => p[0] === "^" && p.length === 3);
+        const parent = lib.A.find(n.props, (p) => p[0] === "^" && p.length === 3);
         if (parent) values[id]["^"] = decode(parent[2]);
         return values[id];
       }
@@ -402,17 +402,25 @@
             // factory, whose object then takes the literal's prototype (what
             // `super` in it reaches).
             const cls = decode(n.cls);
-            const holder = n.owner === "obj" ? factory(decode(n.env)) : n.owner === "static" ? cls : cls.prototype;
-            if (n.owner === "obj") homes.push([holder, cls]);
-            const d = Object.getOwnPropertyDescriptor(holder, decodeKey(n.key));
-            return d[n.kind];
+            if (n.owner !== "obj") {
+              const d = Object.getOwnPropertyDescriptor(n.owner === "static" ? cls : cls.prototype, decodeKey(n.key));
+              return d[n.kind];
+            }
+            const env = decode(n.env);
+            const holder = factory(env);
+            homes.push([holder, cls]);
+            const key = decodeKey(n.key);
+            const member = Object.getOwnPropertyDescriptor(holder, key)[n.kind];
+            // Registered as the literal's (the holder does not name its methods).
+            lib.fnMeta.set(member, [n.site, env, "obj", key, n.kind, cls]);
+            return member;
           }
           const env = decode(n.env);
           // A class factory takes its superclass; the prototype chain of the
           // class object says which one it was.
           const superProto = decode(n.proto);
           const fn = factory(env, superProto);
-          const protoProp = n.props.find((p) => p[0] === "prototype");
+          const protoProp = lib.A.find(n.props, (p) => p[0] === "prototype");
           if (protoProp && typeof fn === "function" && isObject(fn.prototype)) bind(protoProp[2], fn.prototype);
           return fn;
         }
@@ -488,7 +496,7 @@
       const n = snap.nodes[id];
       const o = values[id];
       if (n.t === "builtin" || n.t === "sym" || n.t === "symfor" || n.t === "priv") continue;
-      const saved = new Set(n.props.map((p) => decodeKey(p[0])));
+      const saved = new Set(lib.A.map(n.props, (p) => decodeKey(p[0])));
       for (const key of Reflect.ownKeys(o)) {
         if (!saved.has(key)) {
           const d = Reflect.getOwnPropertyDescriptor(o, key);
