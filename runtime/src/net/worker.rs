@@ -358,6 +358,9 @@ impl Worker {
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .kill_on_drop(true)
+            // Ctrl-C at the worker's terminal is the worker's to handle: it
+            // ends its programs itself.
+            .process_group(0)
             .spawn()?;
         let pid = child.id().unwrap_or(0);
         let start = Command::Start {
