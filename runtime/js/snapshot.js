@@ -99,6 +99,18 @@
       return false;
     }
   };
+  // Whether `o` is a T: a look at its prototype chain first, as a brand
+  // check costs an exception for every object that is not (most are not).
+  const isProto = Object.prototype.isPrototypeOf;
+  const has = (T, check, o) => Reflect.apply(isProto, T.prototype, [o]) && brand(check, o);
+  // Prototypes whose instances the checks above recognise by brand.
+  const knownKinds = new Set([Map, Set, WeakMap, WeakSet, ArrayBuffer, DataView, Object.getPrototypeOf(Uint8Array), Symbol, BigInt].map((T) => T.prototype));
+  const tagOwner = (o) => {
+    for (let p = o; p !== null; p = Object.getPrototypeOf(p)) {
+      if (Object.prototype.hasOwnProperty.call(p, Symbol.toStringTag)) return p;
+    }
+    return null;
+  };
   const getSize = (C) => Object.getOwnPropertyDescriptor(C.prototype, "size").get;
   const mapSize = getSize(Map), setSize = getSize(Set);
   const weakMapHas = WeakMap.prototype.has, weakSetHas = WeakSet.prototype.has;
@@ -171,9 +183,15 @@
         if (skip && skip(key)) continue;
         const d = Reflect.getOwnPropertyDescriptor(o, key);
         const flags = (d.writable ? W : 0) | (d.enumerable ? E : 0) | (d.configurable ? C : 0);
-        const label = keyLabel(key);
-        if ("value" in d) out.push([encodeKey(key, id), flags, encode(d.value, id, label)]);
-        else out.push([encodeKey(key, id), flags, encode(d.get, id, `${label}<get>`), encode(d.set, id, `${label}<set>`)]);
+        // (Labels name the path in an error message: made only for what gets a node.)
+        if ("value" in d) {
+          const v = d.value;
+          const label = isObject(v) || typeof v === "symbol" ? keyLabel(key) : undefined;
+          out.push([encodeKey(key, id), flags, encode(v, id, label)]);
+        } else {
+          const label = keyLabel(key);
+          out.push([encodeKey(key, id), flags, encode(d.get, id, `${label}<get>`), encode(d.set, id, `${label}<set>`)]);
+        }
       }
       return out;
     };
@@ -212,29 +230,35 @@
         fail(`${describe(v)} (a native or non-capturable function)`, id);
       }
       if (Array.isArray(v)) return { ...base, t: "arr", props: props(v, id) };
-      if (brand(mapSize, v)) {
+      // Most objects are plain: straight from Object.prototype (or none), only
+      // an arguments object is exotic there.
+      const rawProto = Object.getPrototypeOf(v);
+      if (rawProto === Object.prototype || rawProto === null) {
+        return { ...base, t: tagOf(v) === "Arguments" ? "args" : "obj", props: props(v, id) };
+      }
+      if (has(Map, mapSize, v)) {
         const entries = [];
         for (const [k, x] of Map.prototype.entries.call(v)) entries.push([encode(k, id, "<key>"), encode(x, id, "<entry>")]);
         return { ...base, t: "map", entries, props: props(v, id) };
       }
-      if (brand(setSize, v)) {
+      if (has(Set, setSize, v)) {
         const entries = [];
         for (const k of Set.prototype.values.call(v)) entries.push(encode(k, id, "<entry>"));
         return { ...base, t: "set", entries, props: props(v, id) };
       }
-      if (brand(function () { return weakMapHas.call(this, {}); }, v)) {
+      if (has(WeakMap, function () { return weakMapHas.call(this, {}); }, v)) {
         const n = { ...base, t: "weakmap", entries: [], props: props(v, id) };
         weakMaps.push([v, n, id]);
         return n;
       }
-      if (brand(function () { return weakSetHas.call(this, {}); }, v)) {
+      if (has(WeakSet, function () { return weakSetHas.call(this, {}); }, v)) {
         const n = { ...base, t: "weakset", entries: [], props: props(v, id) };
         weakMaps.push([v, n, id]);
         return n;
       }
-      if (brand(dateValue, v)) return { ...base, t: "date", time: encode(dateValue.call(v)), props: props(v, id) };
-      if (brand(regexpSource, v)) return { ...base, t: "re", source: v.source, flags: v.flags, props: props(v, id) };
-      if (brand(abLength, v)) {
+      if (has(Date, dateValue, v)) return { ...base, t: "date", time: encode(dateValue.call(v)), props: props(v, id) };
+      if (has(RegExp, regexpSource, v)) return { ...base, t: "re", source: v.source, flags: v.flags, props: props(v, id) };
+      if (has(ArrayBuffer, abLength, v)) {
         const bytes = new Uint8Array(v);
         let hex = "";
         for (let i = 0; i < bytes.length; i++) hex += (bytes[i] < 16 ? "0" : "") + bytes[i].toString(16);
@@ -250,7 +274,7 @@
       if (tag === "Error" || v instanceof Error) return { ...base, t: "err", props: props(v, id) };
       if (tag === "Arguments") return { ...base, t: "args", props: props(v, id) };
       for (const [T, valueOf] of [[Number, Number.prototype.valueOf], [String, String.prototype.valueOf], [Boolean, Boolean.prototype.valueOf], [BigInt, BigInt.prototype.valueOf], [Symbol, Symbol.prototype.valueOf]]) {
-        if (brand(valueOf, v)) return { ...base, t: "box", value: encode(valueOf.call(v), id, "<value>"), props: props(v, id, T === String ? (k) => typeof k === "string" && /^\d+$/.test(k) : undefined) };
+        if (has(T, valueOf, v)) return { ...base, t: "box", value: encode(valueOf.call(v), id, "<value>"), props: props(v, id, T === String ? (k) => typeof k === "string" && /^\d+$/.test(k) : undefined) };
       }
       // A generator function's `prototype` (the function itself may be gone).
       if (lib.genProtos.has(v)) return { ...base, t: "genproto", peekable: lib.genProtos.get(v), props: props(v, id) };
@@ -268,7 +292,12 @@
         return { ...base, t: "gen", body: fr.k, env: encode(fr.e, id, "<scope>"), self: encode(fr.f, id, "<self>"), frame: encode(frame, id, "<frame>"), props: props(v, id) };
       }
       // The library's promises keep their state in a hidden own property.
-      if (tag !== "Object" && !lib.promiseState(v)) fail(describe(v), id);
+      // An object the engine made that none of the above knows (a native
+      // iterator, a WeakRef, ...) says so through a built-in's toStringTag.
+      // A class of the program's may carry its own, and an ordinary object
+      // may inherit a kind's tag without being one (a Map subclass's prototype).
+      const owner = tagOwner(v);
+      if (tag !== "Object" && !lib.promiseState(v) && builtinPath.has(owner) && !knownKinds.has(owner)) fail(describe(v), id);
       return { ...base, t: "obj", props: props(v, id) };
     };
 
