@@ -66,7 +66,6 @@ pub fn demo() -> anyhow::Result<u8> {
             Duration::from_secs(10),
         )?;
     }
-    std::fs::write(dir.join("counter.js"), PROGRAM)?;
 
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()

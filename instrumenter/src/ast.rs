@@ -152,6 +152,15 @@ pub fn static_key(key: &PropName) -> Option<String> {
     }
 }
 
+/// `yield arg`
+pub fn yield_of(arg: Box<Expr>) -> Box<Expr> {
+    Box::new(Expr::Yield(YieldExpr {
+        span: DUMMY_SP,
+        arg: Some(arg),
+        delegate: false,
+    }))
+}
+
 /// A plain function with these parameters and body (a generator if asked).
 pub fn function(params: Vec<Pat>, stmts: Vec<Stmt>, is_generator: bool) -> Function {
     Function {

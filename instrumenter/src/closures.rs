@@ -383,7 +383,7 @@ impl Rewriter<'_> {
                 *stmts = normal;
                 generator
             }
-            frames::Framed::Guarded(body, reason) => {
+            frames::Framed::Uncapturable(body, reason) => {
                 self.lifted.notes.push(crate::Note { reason, generator });
                 *stmts = body;
                 false

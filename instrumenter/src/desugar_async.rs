@@ -19,7 +19,7 @@ use swc_common::DUMMY_SP;
 use swc_ecma_ast::*;
 use swc_ecma_visit::{Visit, VisitMut, VisitMutWith, VisitWith};
 
-use crate::ast::{ident_expr, lib_call, member_expr};
+use crate::ast::{ident_expr, lib_call, member_expr, yield_of};
 
 pub fn run(script: &mut Script) {
     script.visit_mut_with(&mut Desugar { loops: 0 });
@@ -99,18 +99,10 @@ impl AwaitToYield<'_> {
         if let Stmt::Return(ReturnStmt { arg: Some(v), .. }) = s {
             if self.async_generator {
                 let value = std::mem::replace(v, ident_expr("undefined"));
-                **v = yield_of(value);
+                **v = *yield_of(value);
             }
         }
     }
-}
-
-fn yield_of(arg: Box<Expr>) -> Expr {
-    Expr::Yield(YieldExpr {
-        span: DUMMY_SP,
-        arg: Some(arg),
-        delegate: false,
-    })
 }
 
 impl VisitMut for AwaitToYield<'_> {
@@ -119,11 +111,11 @@ impl VisitMut for AwaitToYield<'_> {
         match e {
             Expr::Await(a) => {
                 let arg = std::mem::replace(&mut a.arg, ident_expr("undefined"));
-                *e = yield_of(arg);
+                *e = *yield_of(arg);
             }
             Expr::Yield(y) if self.async_generator => {
                 let arg = y.arg.take().unwrap_or_else(|| ident_expr("undefined"));
-                *e = yield_of(lib_call("ayield", vec![Box::new(yield_of(arg))]));
+                *e = *yield_of(lib_call("ayield", vec![yield_of(arg)]));
             }
             _ => {}
         }
@@ -233,7 +225,7 @@ mod tests {
     fn for_await_becomes_a_loop_of_awaits_that_closes_on_exit() {
         let code = desugar("async function h(xs) { for await (const x of xs) { if (x) break; } }");
         assert!(
-            code.contains("const $$aw0 = $things.asyncIterOf(xs); while(true){ const $$ar0 = $things.asyncResult((yield $things.asyncNext($$aw0))); if ($$ar0.done) break; const x = $$ar0.value; try { if (x) { yield $things.asyncClose($$aw0); break; } } catch ($$ae0) {"),
+            code.contains("const $$aw0 = $things.asyncIterOf(xs); while(true){ const $$ar0 = $things.asyncResult((yield $things.asyncNext($$aw0))); if ($$ar0.done) break; try { const x = $$ar0.value; if (x) { yield $things.asyncClose($$aw0); break; } } catch ($$ae0) {"),
             "{code}"
         );
     }

@@ -10,8 +10,8 @@
 //!   while (true) {
 //!     const $$ar0 = $things.asyncResult(yield $things.asyncNext($$aw0));
 //!     if ($$ar0.done) break;
-//!     const x = $$ar0.value;
-//!     try { body } catch ($$ae0) { if (!$$aw0.closing) yield $things.asyncClose($$aw0, true); throw $$ae0; }
+//!     try { const x = $$ar0.value; body }
+//!     catch ($$ae0) { if (!$$aw0.closing) yield $things.asyncClose($$aw0, true); throw $$ae0; }
 //!   }
 //! }
 //! ```
@@ -25,6 +25,7 @@ use swc_ecma_ast::*;
 use swc_ecma_visit::{Visit, VisitMut, VisitMutWith, VisitWith};
 
 use crate::ast::*;
+use crate::normalize::block;
 
 /// The loop replacing one `for await` statement (with its label, if it
 /// has one); `n` makes its names unique.
@@ -62,6 +63,8 @@ pub fn rewrite(f: ForOfStmt, label: Option<Ident>, n: usize) -> Stmt {
         inner_labels,
         depth: 0,
     });
+    // Binding the value can throw too (a destructuring of null): inside the try.
+    body.insert(0, bind);
     let guarded_body = Stmt::Try(Box::new(TryStmt {
         span: DUMMY_SP,
         block: BlockStmt {
@@ -117,7 +120,7 @@ pub fn rewrite(f: ForOfStmt, label: Option<Ident>, n: usize) -> Stmt {
     let mut lp = Stmt::While(WhileStmt {
         span: DUMMY_SP,
         test: Box::new(Expr::Lit(Lit::Bool(true.into()))),
-        body: Box::new(block_of(vec![step, done, bind, guarded_body])),
+        body: Box::new(block(vec![step, done, guarded_body])),
     });
     if let Some(label) = label {
         lp = Stmt::Labeled(LabeledStmt {
@@ -126,7 +129,7 @@ pub fn rewrite(f: ForOfStmt, label: Option<Ident>, n: usize) -> Stmt {
             body: Box::new(lp),
         });
     }
-    block_of(vec![
+    block(vec![
         var_decl(
             VarDeclKind::Const,
             vec![(
@@ -136,22 +139,6 @@ pub fn rewrite(f: ForOfStmt, label: Option<Ident>, n: usize) -> Stmt {
         ),
         lp,
     ])
-}
-
-fn yield_of(arg: Box<Expr>) -> Box<Expr> {
-    Box::new(Expr::Yield(YieldExpr {
-        span: DUMMY_SP,
-        arg: Some(arg),
-        delegate: false,
-    }))
-}
-
-fn block_of(stmts: Vec<Stmt>) -> Stmt {
-    Stmt::Block(BlockStmt {
-        span: DUMMY_SP,
-        ctxt: SyntaxContext::empty(),
-        stmts,
-    })
 }
 
 /// Labels declared inside the loop body (jumps to them stay inside).
@@ -218,7 +205,7 @@ impl VisitMut for CloseOnExit<'_> {
                     span: DUMMY_SP,
                     arg: Some(lib_call("first", vec![v, (self.close)(false)])),
                 }),
-                jump => block_of(vec![expr_stmt((self.close)(false)), jump]),
+                jump => block(vec![expr_stmt((self.close)(false)), jump]),
             };
         }
     }

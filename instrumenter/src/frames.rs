@@ -58,8 +58,9 @@ pub struct Body {
 pub enum Framed {
     /// The normal body and the resume factory `$$rB`.
     Capturable(Vec<Stmt>, Stmt),
-    /// The body could not be made capturable (the reason given): it runs guarded.
-    Guarded(Vec<Stmt>, &'static str),
+    /// The body could not be made capturable (the reason given): a function
+    /// runs guarded, a generator as it is.
+    Uncapturable(Vec<Stmt>, &'static str),
 }
 
 /// How a body's sites are expanded.
@@ -79,9 +80,11 @@ pub fn capturable(b: Body) -> Framed {
         // A generator's body keeps running plainly (holding captures off
         // across its yields would stop them for as long as it is suspended).
         Err(normalize::Unsupported(reason)) if b.generator => {
-            return Framed::Guarded(b.stmts, reason)
+            return Framed::Uncapturable(b.stmts, reason)
         }
-        Err(normalize::Unsupported(reason)) => return Framed::Guarded(guarded(b.stmts), reason),
+        Err(normalize::Unsupported(reason)) => {
+            return Framed::Uncapturable(guarded(b.stmts), reason)
+        }
     };
     let mut names: Vec<String> = Vec::new();
     for p in &b.params {
@@ -966,7 +969,7 @@ mod tests {
                 Framed::Capturable(normal, resume) => {
                     (squash(&print(normal)), squash(&print(vec![resume])))
                 }
-                Framed::Guarded(..) => panic!("guarded"),
+                Framed::Uncapturable(..) => panic!("guarded"),
             }
         })
     }
@@ -1061,7 +1064,7 @@ mod tests {
             };
             assert!(matches!(
                 capturable(body),
-                Framed::Guarded(_, "a call in a do-while test")
+                Framed::Uncapturable(_, "a call in a do-while test")
             ));
         });
     }

@@ -300,16 +300,18 @@ impl VisitMut for TdzGuard {
                 };
                 Some((i.sym.clone(), None))
             }
+            // `x = v` evaluates v first; `x += v` reads x first.
             Expr::Assign(AssignExpr {
                 left: AssignTarget::Simple(SimpleAssignTarget::Ident(b)),
                 right,
+                op,
                 ..
             }) if self.early(&b.id) => {
-                right.visit_mut_with(self);
-                Some((
-                    b.id.sym.clone(),
-                    Some(std::mem::replace(right, undefined())),
-                ))
+                let value = (*op == AssignOp::Assign).then(|| {
+                    right.visit_mut_with(self);
+                    std::mem::replace(right, undefined())
+                });
+                Some((b.id.sym.clone(), value))
             }
             _ => None,
         };

@@ -6,7 +6,9 @@
 // where the built-ins skip them, species for `map`/`filter`/`flatMap`, node's
 // error messages); `sort` is a stable merge sort, so a comparator with side
 // effects sees another order of calls than in node.
-(function () {
+// The built-ins it uses come in as parameters: a program may declare the
+// same names at its top level, which the prelude shares.
+(function (Array, Object, Math, Number, String, JSON, TypeError, Symbol) {
   "use strict";
   const ArrayProto = Array.prototype;
   const isArray = Array.isArray;
@@ -282,4 +284,4 @@
   for (const name of Object.keys(methods)) {
     Object.defineProperty(ArrayProto, name, { value: methods[name], writable: true, enumerable: false, configurable: true });
   }
-})();
+})(globalThis.Array, globalThis.Object, globalThis.Math, globalThis.Number, globalThis.String, globalThis.JSON, globalThis.TypeError, globalThis.Symbol);

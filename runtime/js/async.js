@@ -51,7 +51,11 @@
   const serve = (s) => {
     while (!s.running && s.queue.length > 0) {
       const req = s.queue[0];
-      if (!s.done) {
+      if (!s.done && req.kind === "return") {
+        // `return(v)` awaits v first; a rejection is thrown in at the yield.
+        s.running = true;
+        Reflect.apply(then, P.resolve(req.arg), [lib.libFn("agReturning", s), lib.libFn("agRejected", s)]);
+      } else if (!s.done) {
         s.running = true;
         agStep(s, req.kind, req.arg);
       } else if (req.kind === "return") {
@@ -93,6 +97,7 @@
   };
   lib.libFactories.agFulfilled = (s) => (v) => agStep(s, "next", v);
   lib.libFactories.agRejected = (s) => (e) => agStep(s, "throw", e);
+  lib.libFactories.agReturning = (s) => (v) => agStep(s, "return", v);
   lib.libFactories.agReturned = (s) => (v) => settle(s, true, { value: v, done: true });
   lib.libFactories.agFailed = (s) => (e) => settle(s, false, e);
 
@@ -104,7 +109,8 @@
     serve(s);
     return cap.promise;
   };
-  lib.AsyncGenerator = {
+  lib.AsyncGenerator = {};
+  const methods = {
     next(v) {
       return request(this, "next", v);
     },
@@ -118,6 +124,10 @@
       return this;
     },
   };
+  for (const key of Reflect.ownKeys(methods)) {
+    Object.defineProperty(lib.AsyncGenerator, key, { value: methods[key], writable: true, enumerable: false, configurable: true });
+  }
+  Object.defineProperty(lib.AsyncGenerator, Symbol.toStringTag, { value: "AsyncGenerator", configurable: true });
   lib.asyncGen = (gen) => {
     const o = Object.create(lib.AsyncGenerator);
     Object.defineProperty(o, AG_STATE, { value: { gen, queue: [], running: false, done: false } });
@@ -142,20 +152,24 @@
     if (lib.iterDone(a.sync)) return { value: undefined, done: true };
     return Reflect.apply(then, P.resolve(a.sync.v), [lib.libFn("syncValue")]);
   };
-  lib.asyncResult = (r) => {
-    if ((typeof r !== "object" || r === null) && typeof r !== "function") throw new TypeError(`Iterator result ${String(r)} is not an object`);
-    return r;
-  };
+  lib.asyncResult = lib.iteratorResult;
   // Leaving a `for await` early awaits the iterator's `return()`; after a
   // throw (`quiet`), its failure does not replace the error.
   lib.libFactories.ignore = () => () => undefined;
   lib.asyncClose = (a, quiet) => {
     a.closing = true;
     if (a.sync !== undefined) return void lib.iterClose(a.sync);
-    const ret = a.it.return;
-    if (ret === undefined || ret === null) return undefined;
-    const r = Reflect.apply(ret, a.it, []);
-    return quiet ? Reflect.apply(then, P.resolve(r), [undefined, lib.libFn("ignore")]) : r;
+    if (!quiet) {
+      const ret = a.it.return;
+      return ret === undefined || ret === null ? undefined : Reflect.apply(ret, a.it, []);
+    }
+    try {
+      const ret = a.it.return;
+      if (ret === undefined || ret === null) return undefined;
+      return Reflect.apply(then, P.resolve(Reflect.apply(ret, a.it, [])), [undefined, lib.libFn("ignore")]);
+    } catch {
+      return undefined;
+    }
   };
   lib.first = (v) => v;
 })(globalThis.__things);

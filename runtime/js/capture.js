@@ -20,8 +20,9 @@
 
   // A suspended generator's frame cannot be read from outside; a look
   // resumes it with PEEK, on which its yield site records the frame and
-  // yields again (an unstarted one, seeing `peeking`, records its start).
-  // The generator is left as it was.
+  // yields again (an unstarted one, seeing `peeking`, records its start and
+  // stays suspended there, which is the same to the program: the first
+  // `next` argument is ignored either way). Otherwise it is left as it was.
   lib.PEEK = Object.freeze({ things: "peek" });
   lib.peeking = false;
   const generatorProto = Object.getPrototypeOf(Object.getPrototypeOf(function* () {}()));
@@ -44,142 +45,6 @@
   };
   // Suspends a generator made from a resume body at its recorded site.
   lib.prime = (gen) => void Reflect.apply(nativeNext, gen, []);
-  lib.argsOf = (args) => Array.prototype.slice.call(args);
-
-  // for-of and for-in keep their position in plain objects a snapshot can
-  // carry: arrays by index; other iterables through their iterator.
-  const arrayIterator = Array.prototype[Symbol.iterator];
-  // The engine's own iterators (over maps, sets, strings, matches, ...) keep
-  // their position where no snapshot can read it: they are read out at once.
-  const nativeIteratorProtos = new Set(
-    [[][Symbol.iterator](), new Map().entries(), new Set().values(), ""[Symbol.iterator](), /a/g[Symbol.matchAll]("")]
-      .map((it) => Object.getPrototypeOf(it)),
-  );
-  lib.iterOf = (iterable) => {
-    if (Array.isArray(iterable) && iterable[Symbol.iterator] === arrayIterator) return { a: iterable, i: 0, v: undefined };
-    if (iterable == null) throw new TypeError(`${iterable} is not iterable`);
-    const method = iterable[Symbol.iterator];
-    if (typeof method !== "function") throw new TypeError(`${typeof iterable === "object" ? "object" : String(iterable)} is not iterable`);
-    const it = Reflect.apply(method, iterable, []);
-    if (nativeIteratorProtos.has(Object.getPrototypeOf(it))) {
-      const items = [];
-      for (let r = it.next(); !r.done; r = it.next()) items.push(r.value);
-      return { a: items, i: 0, v: undefined };
-    }
-    return { it, next: it.next, v: undefined };
-  };
-  lib.iterIn = (obj) => {
-    const keys = [];
-    for (const k in obj) keys.push(k);
-    return { keys, obj: Object(obj), i: 0, v: undefined };
-  };
-  lib.iterDone = (s) => {
-    if (s.a !== undefined) {
-      if (s.i >= s.a.length) return true;
-      s.v = s.a[s.i++];
-      return false;
-    }
-    if (s.keys !== undefined) {
-      // Keys deleted before they are reached are skipped, as for-in does.
-      while (s.i < s.keys.length) {
-        const k = s.keys[s.i++];
-        if (k in s.obj) {
-          s.v = k;
-          return false;
-        }
-      }
-      return true;
-    }
-    const r = Reflect.apply(s.next, s.it, []);
-    if (r.done) {
-      s.done = true;
-      return true;
-    }
-    s.v = r.value;
-    return false;
-  };
-  // Leaving a for-of early closes its iterator.
-  lib.iterClose = (s) => {
-    if (s.it === undefined || s.done) return;
-    s.done = true;
-    const close = s.it.return;
-    if (close !== undefined && close !== null) Reflect.apply(close, s.it, []);
-  };
-  // `yield*` (instrumenter/src/delegate.rs): a for-of state plus how the
-  // delegating generator was resumed (mode 0 next, 1 throw, 2 return) with
-  // what (arg), and the value to yield next (out).
-  lib.delegate = (iterable) => Object.assign(lib.iterOf(iterable), { mode: 0, arg: undefined, out: undefined, ready: false });
-  const noThrow = () => new TypeError("The iterator does not provide a 'throw' method.");
-  const checked = (r) => {
-    if ((typeof r !== "object" || r === null) && typeof r !== "function") throw new TypeError(`Iterator result ${String(r)} is not an object`);
-    return r;
-  };
-  // One step of the inner iterator; true when it is done (its value in `v`).
-  lib.delegateStep = (d) => {
-    if (d.ready) {
-      d.ready = false;
-      return false;
-    }
-    if (d.a !== undefined) {
-      if (d.mode === 1) throw noThrow();
-      if (d.i >= d.a.length) {
-        d.v = undefined;
-        return true;
-      }
-      d.out = d.a[d.i++];
-      return false;
-    }
-    let r;
-    if (d.mode === 1) {
-      const t = d.it.throw;
-      if (t === undefined || t === null) {
-        lib.iterClose(d);
-        throw noThrow();
-      }
-      r = checked(Reflect.apply(t, d.it, [d.arg]));
-    } else {
-      r = checked(Reflect.apply(d.next, d.it, [d.arg]));
-    }
-    if (r.done) {
-      d.v = r.value;
-      return true;
-    }
-    d.out = r.value;
-    return false;
-  };
-  // The delegating generator is being returned from: forwards the return;
-  // 0: let it return, 1: the inner iterator goes on (`out` is ready),
-  // 2: return the inner iterator's value (`v`).
-  lib.delegateReturn = (d) => {
-    if (d.a !== undefined) return 0;
-    const ret = d.it.return;
-    if (ret === undefined || ret === null) return 0;
-    const r = checked(Reflect.apply(ret, d.it, [lib.returnArg]));
-    if (r.done) {
-      d.v = r.value;
-      return 2;
-    }
-    d.out = r.value;
-    d.mode = 0;
-    d.ready = true;
-    return 1;
-  };
-
-  lib.constAssign = () => {
-    throw new TypeError("Assignment to constant variable.");
-  };
-  // Each tagged template site's strings array (instrumenter/src/tagged_templates.rs).
-  lib.templates = {};
-  lib.tpl = (site, cooked, raw) => {
-    const made = lib.templates[site];
-    if (made !== undefined) return made;
-    Object.defineProperty(cooked, "raw", { value: Object.freeze(raw) });
-    return (lib.templates[site] = Object.freeze(cooked));
-  };
-  lib.tdz = (name) => {
-    throw new ReferenceError(`Cannot access '${name}' before initialization`);
-  };
-
   lib.nc = 0;
   // A capture was asked for while captures were held off.
   lib.captureWanted = false;
@@ -261,17 +126,6 @@
   // capture cannot unwind and rebuild; and built-ins that call program
   // functions back have frames no snapshot can hold. While either runs,
   // captures wait (DESIGN.md: "defers to the next point that can").
-  // A delegation forwards `return(v)` from the finally block, which needs v.
-  const nativeReturn = generatorProto.return;
-  Object.defineProperty(generatorProto, "return", {
-    value: {
-      return(v) {
-        lib.returnArg = v;
-        return Reflect.apply(nativeReturn, this, [v]);
-      },
-    }.return,
-    writable: true, enumerable: false, configurable: true,
-  });
   const arrayLike = ["every", "filter", "find", "findIndex", "findLast", "findLastIndex", "forEach", "map", "reduce", "reduceRight", "some", "sort", "toSorted"];
   const callbackTakers = [
     [generatorProto, ["next", "return", "throw"]],

@@ -103,8 +103,10 @@
   // check costs an exception for every object that is not (most are not).
   const isProto = Object.prototype.isPrototypeOf;
   const has = (T, check, o) => Reflect.apply(isProto, T.prototype, [o]) && brand(check, o);
-  // Prototypes whose instances the checks above recognise by brand.
+  // Prototypes whose instances the checks above recognise by brand, and the
+  // library's async generators (plain objects with hidden state).
   const knownKinds = new Set([Map, Set, WeakMap, WeakSet, ArrayBuffer, DataView, Object.getPrototypeOf(Uint8Array), Symbol, BigInt].map((T) => T.prototype));
+  knownKinds.add(lib.AsyncGenerator);
   const tagOwner = (o) => {
     for (let p = o; p !== null; p = Object.getPrototypeOf(p)) {
       if (Object.prototype.hasOwnProperty.call(p, Symbol.toStringTag)) return p;

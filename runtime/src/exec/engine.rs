@@ -21,6 +21,7 @@ const LIBRARY: &[(&str, &str)] = &[
     ("things:promise.js", include_str!("../../js/promise.js")),
     ("things:timers.js", include_str!("../../js/timers.js")),
     ("things:registry.js", include_str!("../../js/registry.js")),
+    ("things:syntax.js", include_str!("../../js/syntax.js")),
     ("things:capture.js", include_str!("../../js/capture.js")),
     ("things:async.js", include_str!("../../js/async.js")),
     ("things:globals.js", include_str!("../../js/globals.js")),

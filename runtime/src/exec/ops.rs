@@ -108,10 +108,14 @@ pub fn op_things_put_snapshot(state: &mut OpState, #[string] body: String) -> bo
             return true;
         }
     }
-    // Waiting for the decision is not the program's time.
+    // Waiting for the decision is not the program's time (a paused program
+    // stays paused).
+    let was_paused = host.control.is_paused();
     host.control.pause();
     let decision = host.control.wait_for_decision();
-    host.control.resume();
+    if !was_paused {
+        host.control.resume();
+    }
     match decision {
         Decision::Continue => true,
         Decision::Stop => {

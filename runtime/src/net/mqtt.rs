@@ -110,6 +110,13 @@ pub async fn publish_json<T: serde::Serialize>(
     retain: bool,
 ) -> anyhow::Result<()> {
     let payload = serde_json::to_vec(value)?;
+    if payload.len() > MAX_MESSAGE {
+        anyhow::bail!(
+            "a message of {} MiB is more than MQTT may carry here ({} MiB)",
+            payload.len() >> 20,
+            MAX_MESSAGE >> 20
+        );
+    }
     client
         .publish(topic, QoS::AtLeastOnce, retain, payload)
         .await

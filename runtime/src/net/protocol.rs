@@ -108,7 +108,6 @@ pub enum Status {
     Paused,
     Migrating,
     Killed,
-    Exited,
 }
 
 impl Status {
@@ -118,7 +117,6 @@ impl Status {
             Status::Paused => "Paused",
             Status::Migrating => "Migrating",
             Status::Killed => "Killed",
-            Status::Exited => "Exited",
         }
     }
 }

@@ -284,11 +284,22 @@ impl Worker {
         }
     }
 
+    /// Marks the program as migrating (checked and set at once: one
+    /// migration at a time); returns the status it had.
+    fn begin_migration(&self, id: &str) -> anyhow::Result<Status> {
+        let mut programs = self.programs.lock().unwrap();
+        let p = programs.get_mut(id).ok_or_else(|| self.no_program(id))?;
+        if p.info.status == Status::Migrating {
+            return Err(busy(id));
+        }
+        Ok(std::mem::replace(&mut p.info.status, Status::Migrating))
+    }
+
     /// The program, unless a migration is moving it (then nothing else may).
     fn settled(&self, id: &str) -> anyhow::Result<ProgramInfo> {
         let info = self.info(id)?;
         if info.status == Status::Migrating {
-            anyhow::bail!("program '{id}' is being migrated; try again when that is done");
+            return Err(busy(id));
         }
         Ok(info)
     }
@@ -535,7 +546,7 @@ impl Worker {
     }
 
     async fn migrate(self: &Arc<Self>, id: &str, to: &str, file: &str) -> anyhow::Result<Outcome> {
-        let info = self.settled(id)?;
+        let info = self.info(id)?;
         let given = std::path::Path::new(file)
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -549,21 +560,9 @@ impl Worker {
         if self.peers.lock().unwrap().get(to) != Some(&true) {
             anyhow::bail!("unknown worker '{to}' (not online)");
         }
-        let before = info.status;
-        self.set_status(id, Status::Migrating);
+        let before = self.begin_migration(id)?;
         self.publish_registry().await;
         let doc = match self.snapshot(id).await {
-            Ok(doc) if doc.len() > mqtt::MAX_MESSAGE => {
-                let _ = self.send(id, Command::Continue);
-                Err(anyhow::anyhow!(
-                    "the snapshot of '{id}' is {} MiB, more than an MQTT message may carry here ({} MiB)",
-                    doc.len() >> 20,
-                    mqtt::MAX_MESSAGE >> 20
-                ))
-            }
-            other => other,
-        };
-        let doc = match doc {
             Ok(doc) => doc,
             Err(err) => {
                 self.set_status(id, before);
@@ -659,6 +658,10 @@ impl Worker {
         let _ = self.client.disconnect().await;
         self.say(&format!("stopped ({} program(s) ended)", ids.len()));
     }
+}
+
+fn busy(id: &str) -> anyhow::Error {
+    anyhow::anyhow!("program '{id}' is being migrated; try again when that is done")
 }
 
 /// Writes commands to the host's stdin; kills it when asked (or when the
