@@ -2,6 +2,7 @@
 //! dispatcher. It reaches programs only through the host's pipe protocol.
 
 pub mod broker;
+pub mod config;
 pub mod dispatch;
 pub mod mqtt;
 pub mod protocol;

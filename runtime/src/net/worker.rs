@@ -11,10 +11,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use rumqttc::{AsyncClient, LastWill, QoS};
-use serde_json::Value;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::sync::{mpsc, oneshot};
 
+pub use super::config::WorkerConfig;
 use super::mqtt::{self, Incoming};
 use super::protocol::*;
 use crate::exec::pipe::{Command, Event};
@@ -25,55 +25,6 @@ const SNAPSHOT_TIMEOUT: Duration = Duration::from_secs(15);
 const RESTORE_DEADLINE: Duration = Duration::from_secs(10);
 /// How long a fresh program has to start.
 const START_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// The worker's configuration file (JSON).
-#[derive(Debug, Clone)]
-pub struct WorkerConfig {
-    pub pubsub_url: String,
-    pub id: String,
-    /// A free-form description of the machine, shown by `dispatch ls`.
-    pub device: Option<String>,
-}
-
-impl WorkerConfig {
-    /// Parses the file's text; unknown fields are returned as warnings.
-    pub fn parse(text: &str) -> anyhow::Result<(WorkerConfig, Vec<String>)> {
-        let value: Value =
-            serde_json::from_str(text).map_err(|e| anyhow::anyhow!("not valid JSON: {e}"))?;
-        let obj = value
-            .as_object()
-            .ok_or_else(|| anyhow::anyhow!("expected a JSON object"))?;
-        let text_field = |name: &str| -> anyhow::Result<Option<String>> {
-            match obj.get(name) {
-                None => Ok(None),
-                Some(Value::String(s)) if !s.is_empty() => Ok(Some(s.clone())),
-                Some(_) => anyhow::bail!("\"{name}\" must be a non-empty string"),
-            }
-        };
-        let pubsub_url = text_field("pubsub_url")?
-            .ok_or_else(|| anyhow::anyhow!("missing \"pubsub_url\" (e.g. \"mqtt://localhost\")"))?;
-        mqtt::parse_url(&pubsub_url)?;
-        let id = text_field("id")?
-            .ok_or_else(|| anyhow::anyhow!("missing \"id\" (e.g. \"worker-A\")"))?;
-        if id.contains(['/', '+', '#']) {
-            anyhow::bail!("\"id\" cannot contain '/', '+' or '#'");
-        }
-        let device = text_field("device")?;
-        let warnings = obj
-            .keys()
-            .filter(|k| !["pubsub_url", "id", "device"].contains(&k.as_str()))
-            .map(|k| format!("unknown field \"{k}\" ignored (known: pubsub_url, id, device)"))
-            .collect();
-        Ok((
-            WorkerConfig {
-                pubsub_url,
-                id,
-                device,
-            },
-            warnings,
-        ))
-    }
-}
 
 /// A program this worker runs.
 struct Program {
