@@ -85,7 +85,8 @@ pub async fn run_worker(conf: WorkerConfig) -> anyhow::Result<i32> {
     });
     worker.say("Initialized");
     let mut connected_once = false;
-    let mut connected = false;
+    // Said once per outage, not at every retry.
+    let mut said_unreachable = false;
     loop {
         tokio::select! {
             _ = tokio::signal::ctrl_c() => break,
@@ -95,13 +96,13 @@ pub async fn run_worker(conf: WorkerConfig) -> anyhow::Result<i32> {
                     let verb = if connected_once { "reconnected" } else { "connected" };
                     worker.say(&format!("{verb} to Pub/Sub at {}", worker.url));
                     connected_once = true;
-                    connected = true;
+                    said_unreachable = false;
                 }
                 Some(Incoming::Lost(err)) => {
-                    if connected || !connected_once {
+                    if !said_unreachable {
                         worker.say(&format!("Pub/Sub at {} unreachable ({err}); retrying", worker.url));
+                        said_unreachable = true;
                     }
-                    connected = false;
                 }
                 Some(Incoming::Message { topic, payload }) => worker.on_message(&topic, &payload),
                 Some(Incoming::Subscribed) => {}
