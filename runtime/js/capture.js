@@ -7,8 +7,10 @@
 // label, locals, this) and returns, down to the task dispatcher, which
 // writes the snapshot.
 // A restore re-enters the recorded frames bottom first through their resume
-// bodies. Frames that cannot be re-entered (getters, generators, promise jobs,
-// ...) raise `lib.nc` while they run; a capture waits until it is zero.
+// bodies. Frames that cannot be re-entered (getters, running generator
+// bodies, promise jobs, ...) raise `lib.nc` while they run; a capture waits
+// until it is zero. A generator suspended at a yield is recorded by a look
+// (`peek`) instead.
 "use strict";
 ((lib) => {
   const ops = lib.ops;
