@@ -152,6 +152,11 @@ pub fn static_key(key: &PropName) -> Option<String> {
     }
 }
 
+/// A statement of a directive prologue (`"use strict"`, any string statement).
+pub fn is_directive(s: &Stmt) -> bool {
+    matches!(s, Stmt::Expr(e) if matches!(&*e.expr, Expr::Lit(Lit::Str(_))))
+}
+
 /// `yield arg`
 pub fn yield_of(arg: Box<Expr>) -> Box<Expr> {
     Box::new(Expr::Yield(YieldExpr {

@@ -1625,10 +1625,6 @@ fn prop_name(key: &str) -> PropName {
     }
 }
 
-fn is_directive(s: &Stmt) -> bool {
-    matches!(s, Stmt::Expr(e) if matches!(&*e.expr, Expr::Lit(Lit::Str(_))))
-}
-
 fn is_reserved(name: &str) -> bool {
     matches!(
         name,

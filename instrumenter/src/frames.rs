@@ -243,10 +243,7 @@ pub fn guarded(stmts: Vec<Stmt>) -> Vec<Stmt> {
 }
 
 fn split_directives(stmts: Vec<Stmt>) -> (Vec<Stmt>, Vec<Stmt>) {
-    let n = stmts
-        .iter()
-        .take_while(|s| matches!(s, Stmt::Expr(e) if matches!(&*e.expr, Expr::Lit(Lit::Str(_)))))
-        .count();
+    let n = stmts.iter().take_while(|s| is_directive(s)).count();
     let mut stmts = stmts;
     let rest = stmts.split_off(n);
     (stmts, rest)
@@ -953,19 +950,23 @@ mod tests {
     use super::*;
     use crate::testing::{print, squash, with_script};
 
+    /// A top-level body with no scope around it.
+    fn body(id: usize, stmts: Vec<Stmt>, generator: bool) -> Body {
+        Body {
+            id,
+            params: vec![],
+            stmts,
+            self_name: None,
+            env: None,
+            prologue: vec![],
+            arrow: false,
+            generator,
+        }
+    }
+
     fn frame(source: &str) -> (String, String) {
         with_script(source, |s| {
-            let body = Body {
-                id: 7,
-                params: vec![],
-                stmts: s.body.clone(),
-                self_name: None,
-                env: None,
-                prologue: vec![],
-                arrow: false,
-                generator: false,
-            };
-            match capturable(body) {
+            match capturable(body(7, s.body.clone(), false)) {
                 Framed::Capturable(normal, resume) => {
                     (squash(&print(normal)), squash(&print(vec![resume])))
                 }
@@ -1014,17 +1015,8 @@ mod tests {
             let Some(Stmt::Decl(Decl::Fn(f))) = s.body.first() else {
                 unreachable!()
             };
-            let body = Body {
-                id: 3,
-                params: vec![],
-                stmts: f.function.body.clone().expect("a body").stmts,
-                self_name: None,
-                env: None,
-                prologue: vec![],
-                arrow: false,
-                generator: true,
-            };
-            let Framed::Capturable(normal, resume) = capturable(body) else {
+            let stmts = f.function.body.clone().expect("a body").stmts;
+            let Framed::Capturable(normal, resume) = capturable(body(3, stmts, true)) else {
                 panic!("guarded")
             };
             let record = "{ $$l = 1; $things.frame(3, $$l, void 0, this, [ x ], null, void 0); }";
@@ -1052,18 +1044,8 @@ mod tests {
     #[test]
     fn unsupported_shapes_run_guarded() {
         with_script("do { i++; } while (more());", |s| {
-            let body = Body {
-                id: 0,
-                params: vec![],
-                stmts: s.body.clone(),
-                self_name: None,
-                env: None,
-                prologue: vec![],
-                arrow: false,
-                generator: false,
-            };
             assert!(matches!(
-                capturable(body),
+                capturable(body(0, s.body.clone(), false)),
                 Framed::Uncapturable(_, "a call in a do-while test")
             ));
         });

@@ -47,7 +47,11 @@ pub fn with_prelude(
     let mut script = unresolved(&cm, source, filename)?;
     let strict = script.body.first().is_some_and(is_use_strict);
     let first = prelude(&cm);
-    let at = script.body.iter().take_while(|s| is_directive(s)).count();
+    let at = script
+        .body
+        .iter()
+        .take_while(|s| crate::ast::is_directive(s))
+        .count();
     script.body.splice(at..at, first);
     let unresolved_mark = Mark::new();
     let top_level = Mark::new();
@@ -88,11 +92,6 @@ pub fn unresolved(
         });
     }
     Ok(script.expect("parsed without error"))
-}
-
-fn is_directive(stmt: &swc_ecma_ast::Stmt) -> bool {
-    use swc_ecma_ast::{Expr, Lit, Stmt};
-    matches!(stmt, Stmt::Expr(e) if matches!(&*e.expr, Expr::Lit(Lit::Str(_))))
 }
 
 fn is_use_strict(stmt: &swc_ecma_ast::Stmt) -> bool {
