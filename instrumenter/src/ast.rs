@@ -4,6 +4,7 @@
 
 use swc_common::{SyntaxContext, DUMMY_SP};
 use swc_ecma_ast::*;
+use swc_ecma_visit::{Visit, VisitWith};
 
 /// The runtime library, a parameter of the program wrapper.
 pub const LIB: &str = "$things";
@@ -207,4 +208,153 @@ pub fn pattern_bindings(p: &Pat, out: &mut Vec<Id>) {
         fn visit_prop_name(&mut self, _: &PropName) {}
     }
     swc_ecma_visit::VisitWith::visit_with(p, &mut C(out));
+}
+
+pub fn block(stmts: Vec<Stmt>) -> Stmt {
+    Stmt::Block(BlockStmt {
+        span: DUMMY_SP,
+        ctxt: SyntaxContext::empty(),
+        stmts,
+    })
+}
+
+pub fn try_stmt(
+    block_stmt: Stmt,
+    handler: Option<(String, Vec<Stmt>)>,
+    finalizer: Option<Vec<Stmt>>,
+) -> Stmt {
+    let Stmt::Block(block_stmt) = block_stmt else {
+        unreachable!("a block")
+    };
+    Stmt::Try(Box::new(TryStmt {
+        span: DUMMY_SP,
+        block: block_stmt,
+        handler: handler.map(|(param, stmts)| CatchClause {
+            span: DUMMY_SP,
+            param: Some(binding(&param)),
+            body: BlockStmt {
+                span: DUMMY_SP,
+                ctxt: SyntaxContext::empty(),
+                stmts,
+            },
+        }),
+        finalizer: finalizer.map(|stmts| BlockStmt {
+            span: DUMMY_SP,
+            ctxt: SyntaxContext::empty(),
+            stmts,
+        }),
+    }))
+}
+
+pub fn simple_ident_target(name: &str) -> AssignTarget {
+    AssignTarget::Simple(SimpleAssignTarget::Ident(BindingIdent {
+        id: ident(name),
+        type_ann: None,
+    }))
+}
+
+pub fn not(e: Box<Expr>) -> Expr {
+    Expr::Unary(UnaryExpr {
+        span: DUMMY_SP,
+        op: UnaryOp::Bang,
+        arg: e,
+    })
+}
+
+/// `const $$sA = $$e, $$sB = $$sA["^"], ...` for the chain, innermost first.
+pub fn chain_prologue(env: &[String]) -> Vec<Stmt> {
+    let mut decls = Vec::new();
+    let mut prev: Option<&String> = None;
+    for name in env.iter().rev() {
+        let init = match prev {
+            None => ident_expr("$$e"),
+            Some(p) => member_expr(ident_expr(p), PARENT),
+        };
+        decls.push((binding(name), Some(init)));
+        prev = Some(name);
+    }
+    if decls.is_empty() {
+        vec![]
+    } else {
+        vec![var_decl(VarDeclKind::Const, decls)]
+    }
+}
+
+pub fn simple_target(e: Box<Expr>) -> AssignTarget {
+    AssignTarget::try_from(e).expect("a member expression is an assignment target")
+}
+
+pub fn seq(exprs: Vec<Box<Expr>>) -> Box<Expr> {
+    if exprs.len() == 1 {
+        return exprs.into_iter().next().expect("one");
+    }
+    Box::new(Expr::Seq(SeqExpr {
+        span: DUMMY_SP,
+        exprs,
+    }))
+}
+
+pub fn paren_if_object(e: Box<Expr>) -> Box<Expr> {
+    match *e {
+        Expr::Object(_) => Box::new(Expr::Paren(ParenExpr {
+            span: DUMMY_SP,
+            expr: e,
+        })),
+        _ => e,
+    }
+}
+
+pub fn prop_name(key: &str) -> PropName {
+    if is_identifier_name(key) {
+        PropName::Ident(IdentName::new(key.into(), DUMMY_SP))
+    } else {
+        PropName::Str(key.into())
+    }
+}
+
+/// Words that cannot name a binding in any mode (swc's sets), and `await`.
+pub fn is_reserved(name: &str) -> bool {
+    let word = IdentName::new(name.into(), DUMMY_SP);
+    word.is_reserved()
+        || word.is_reserved_in_strict_mode(false)
+        || word.is_reserved_in_strict_bind()
+        || name == "await"
+}
+
+pub fn dummy_function() -> Function {
+    Function {
+        body: None,
+        ..function(vec![], vec![], false)
+    }
+}
+
+pub fn dummy_arrow() -> ArrowExpr {
+    ArrowExpr {
+        span: DUMMY_SP,
+        ctxt: SyntaxContext::empty(),
+        params: vec![],
+        body: Box::new(ArrowFunctionBody::Expr(undefined())),
+        is_async: false,
+        is_generator: false,
+        type_params: None,
+        return_type: None,
+    }
+}
+
+pub fn uses_super<N: VisitWith<SuperFinder>>(n: &N) -> bool {
+    let mut f = SuperFinder(false);
+    n.visit_with(&mut f);
+    f.0
+}
+
+/// Finds `super` that belongs to the node (not to nested classes).
+pub struct SuperFinder(bool);
+
+impl Visit for SuperFinder {
+    fn visit_super(&mut self, _: &Super) {
+        self.0 = true;
+    }
+    fn visit_class(&mut self, c: &Class) {
+        c.super_class.visit_with(self);
+    }
 }

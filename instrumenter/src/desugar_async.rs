@@ -8,7 +8,7 @@
 //! `async function* g() { ... await x ... yield v ... return w }` becomes
 //! `function g() { return $things.asyncGen(function* () { ... yield x ... yield $things.ayield(yield v) ... return yield w }.apply(this, arguments)); }`
 //! (an async generator's `yield v` and `return w` await their operand);
-//! `for await` loops become loops of such yields (see `for_await`).
+//! `for await` loops in them are left for `for_await`, the next pass.
 //!
 //! Left native (documented limitations): async functions and generators
 //! that use `super` (a generator expression cannot reach it), and async
@@ -22,13 +22,10 @@ use swc_ecma_visit::{Visit, VisitMut, VisitMutWith, VisitWith};
 use crate::ast::{ident_expr, lib_call, member_expr, yield_of};
 
 pub fn run(script: &mut Script) {
-    script.visit_mut_with(&mut Desugar { loops: 0 });
+    script.visit_mut_with(&mut Desugar);
 }
 
-struct Desugar {
-    /// `for await` loops rewritten so far (their names are numbered).
-    loops: usize,
-}
+struct Desugar;
 
 impl VisitMut for Desugar {
     fn visit_mut_function(&mut self, f: &mut Function) {
@@ -60,10 +57,9 @@ impl VisitMut for Desugar {
 impl Desugar {
     /// `{ return $things.<driver>(function* () { body }.apply(this, arguments)); }`
     /// (`.call(this)` for arrows, which have no `arguments` of their own).
-    fn drive(&mut self, mut stmts: Vec<Stmt>, driver: &str, own_arguments: bool) -> Vec<Stmt> {
+    fn drive(&self, mut stmts: Vec<Stmt>, driver: &str, own_arguments: bool) -> Vec<Stmt> {
         stmts.visit_mut_with(&mut AwaitToYield {
             async_generator: driver == "asyncGen",
-            loops: &mut self.loops,
         });
         let generator = Box::new(Expr::Fn(FnExpr {
             ident: None,
@@ -86,14 +82,13 @@ impl Desugar {
 }
 
 /// Turns this function's own `await`s into `yield`s (nested functions keep
-/// theirs), its `for await` loops into plain loops, and in an async
-/// generator marks its own yields for the driver.
-struct AwaitToYield<'a> {
+/// theirs), and in an async generator marks its own yields for the driver.
+/// Its `for await` loops stay (`for_await` rewrites them next).
+struct AwaitToYield {
     async_generator: bool,
-    loops: &'a mut usize,
 }
 
-impl AwaitToYield<'_> {
+impl AwaitToYield {
     /// An async generator's `return v` awaits `v`.
     fn await_return(&mut self, s: &mut Stmt) {
         if let Stmt::Return(ReturnStmt { arg: Some(v), .. }) = s {
@@ -105,7 +100,7 @@ impl AwaitToYield<'_> {
     }
 }
 
-impl VisitMut for AwaitToYield<'_> {
+impl VisitMut for AwaitToYield {
     fn visit_mut_expr(&mut self, e: &mut Expr) {
         e.visit_mut_children_with(self);
         match e {
@@ -121,36 +116,8 @@ impl VisitMut for AwaitToYield<'_> {
         }
     }
     fn visit_mut_stmt(&mut self, s: &mut Stmt) {
-        // A labeled `for await` keeps its label on the loop that replaces it.
-        let (label, f) = match s {
-            Stmt::Labeled(LabeledStmt { label, body, .. }) if matches!(&**body, Stmt::ForOf(f) if f.is_await) =>
-            {
-                let Stmt::ForOf(f) = &mut **body else {
-                    unreachable!()
-                };
-                f.visit_mut_children_with(self);
-                (Some(label.clone()), f)
-            }
-            _ => {
-                s.visit_mut_children_with(self);
-                match s {
-                    Stmt::ForOf(f) if f.is_await => (None, f),
-                    _ => return self.await_return(s),
-                }
-            }
-        };
-        let f = std::mem::replace(
-            f,
-            ForOfStmt {
-                span: DUMMY_SP,
-                is_await: false,
-                left: ForHead::Pat(Box::new(Pat::Invalid(Invalid { span: DUMMY_SP }))),
-                right: ident_expr("undefined"),
-                body: Box::new(Stmt::Empty(EmptyStmt { span: DUMMY_SP })),
-            },
-        );
-        *s = crate::for_await::rewrite(f, label, *self.loops);
-        *self.loops += 1;
+        s.visit_mut_children_with(self);
+        self.await_return(s);
     }
     fn visit_mut_function(&mut self, _: &mut Function) {}
     fn visit_mut_arrow_expr(&mut self, _: &mut ArrowExpr) {}
@@ -218,15 +185,6 @@ mod tests {
         assert_eq!(
             desugar("async function* g() { const a = await p; yield a; return a; }"),
             "function g() { return $things.asyncGen((function*() { const a = yield p; yield $things.ayield((yield a)); return yield a; }).apply(this, arguments)); }"
-        );
-    }
-
-    #[test]
-    fn for_await_becomes_a_loop_of_awaits_that_closes_on_exit() {
-        let code = desugar("async function h(xs) { for await (const x of xs) { if (x) break; } }");
-        assert!(
-            code.contains("const $$aw0 = $things.asyncIterOf(xs); while(true){ const $$ar0 = $things.asyncResult((yield $things.asyncNext($$aw0))); if ($$ar0.done) break; try { const x = $$ar0.value; if (x) { yield $things.asyncClose($$aw0); break; } } catch ($$ae0) {"),
-            "{code}"
         );
     }
 }

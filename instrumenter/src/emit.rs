@@ -7,9 +7,15 @@ use swc_ecma_codegen::to_code_default;
 
 use crate::closures::Lifted;
 
-/// The instrumented program: lifted factories, then the program's top level
+/// The instrumented program: lifted factories and resume bodies, then the program's top level
 /// as the function `$$main`, then the registration.
-pub fn program(cm: &Lrc<SourceMap>, script: Script, lifted: Lifted, strict: bool) -> String {
+pub fn program(
+    cm: &Lrc<SourceMap>,
+    script: Script,
+    lifted: Lifted,
+    resumes: &[String],
+    strict: bool,
+) -> String {
     let main = Stmt::Decl(Decl::Fn(FnDecl {
         ident: crate::ast::ident("$$main"),
         declare: false,
@@ -44,7 +50,7 @@ pub fn program(cm: &Lrc<SourceMap>, script: Script, lifted: Lifted, strict: bool
     format!(
         "(function ($things) {{\n{directive}let $$c = $things.budget0(), $$cap = false;\n{code}$things.load($$main, [{}], [{}], () => $$c, (v) => {{ $$cap = v; }});\n}})(globalThis.__things);\n",
         lifted.table.join(", "),
-        lifted.resumes.join(", ")
+        resumes.join(", ")
     )
 }
 

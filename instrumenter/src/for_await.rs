@@ -1,6 +1,8 @@
-//! `for await` in a function that `desugar_async` turns into a generator:
-//! a loop whose awaits are yields (the driver awaits them), over library
-//! state a snapshot can carry (`$things.asyncIterOf`, runtime/js/async.js).
+//! `for await` in a function that `desugar_async` turned into a generator
+//! (a `for await` whose function is no longer async): a loop whose awaits
+//! are yields (the driver awaits them), over library state a snapshot can
+//! carry (`$things.asyncIterOf`, runtime/js/async.js). Loops in functions
+//! left native stay as they are.
 //!
 //! `for await (const x of xs) body` becomes
 //!
@@ -25,11 +27,72 @@ use swc_ecma_ast::*;
 use swc_ecma_visit::{Visit, VisitMut, VisitMutWith, VisitWith};
 
 use crate::ast::*;
-use crate::normalize::block;
+
+pub fn run(script: &mut Script) {
+    script.visit_mut_with(&mut Loops {
+        in_async: vec![false],
+        loops: 0,
+    });
+}
+
+struct Loops {
+    /// Whether each enclosing function is (still) async, innermost last.
+    in_async: Vec<bool>,
+    /// Loops rewritten so far (their names are numbered).
+    loops: usize,
+}
+
+impl VisitMut for Loops {
+    fn visit_mut_function(&mut self, f: &mut Function) {
+        self.in_async.push(f.is_async);
+        f.visit_mut_children_with(self);
+        self.in_async.pop();
+    }
+    fn visit_mut_arrow_expr(&mut self, a: &mut ArrowExpr) {
+        self.in_async.push(a.is_async);
+        a.visit_mut_children_with(self);
+        self.in_async.pop();
+    }
+    fn visit_mut_stmt(&mut self, s: &mut Stmt) {
+        // Inner loops first; a labeled loop keeps its label.
+        let (label, f) = match s {
+            Stmt::Labeled(LabeledStmt { label, body, .. }) if matches!(&**body, Stmt::ForOf(f) if f.is_await) =>
+            {
+                let Stmt::ForOf(f) = &mut **body else {
+                    unreachable!()
+                };
+                f.visit_mut_children_with(self);
+                (Some(label.clone()), f)
+            }
+            _ => {
+                s.visit_mut_children_with(self);
+                match s {
+                    Stmt::ForOf(f) if f.is_await => (None, f),
+                    _ => return,
+                }
+            }
+        };
+        if self.in_async.last() == Some(&true) {
+            return;
+        }
+        let f = std::mem::replace(
+            f,
+            ForOfStmt {
+                span: DUMMY_SP,
+                is_await: false,
+                left: ForHead::Pat(Box::new(Pat::Invalid(Invalid { span: DUMMY_SP }))),
+                right: ident_expr("undefined"),
+                body: Box::new(Stmt::Empty(EmptyStmt { span: DUMMY_SP })),
+            },
+        );
+        *s = rewrite(f, label, self.loops);
+        self.loops += 1;
+    }
+}
 
 /// The loop replacing one `for await` statement (with its label, if it
 /// has one); `n` makes its names unique.
-pub fn rewrite(f: ForOfStmt, label: Option<Ident>, n: usize) -> Stmt {
+fn rewrite(f: ForOfStmt, label: Option<Ident>, n: usize) -> Stmt {
     let state = format!("$$aw{n}");
     let result = format!("$$ar{n}");
     let caught = format!("$$ae{n}");
@@ -212,4 +275,36 @@ impl VisitMut for CloseOnExit<'_> {
     fn visit_mut_function(&mut self, _: &mut Function) {}
     fn visit_mut_arrow_expr(&mut self, _: &mut ArrowExpr) {}
     fn visit_mut_class(&mut self, _: &mut Class) {}
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::{print, squash, with_script};
+
+    /// `desugar_async`, then this pass.
+    fn rewrite_loops(source: &str) -> String {
+        with_script(source, |s| {
+            crate::desugar_async::run(s);
+            super::run(s);
+            squash(&print(s.body.clone()))
+        })
+    }
+
+    #[test]
+    fn for_await_becomes_a_loop_of_awaits_that_closes_on_exit() {
+        let code =
+            rewrite_loops("async function h(xs) { for await (const x of xs) { if (x) break; } }");
+        assert!(
+            code.contains("const $$aw0 = $things.asyncIterOf(xs); while(true){ const $$ar0 = $things.asyncResult((yield $things.asyncNext($$aw0))); if ($$ar0.done) break; try { const x = $$ar0.value; if (x) { yield $things.asyncClose($$aw0); break; } } catch ($$ae0) {"),
+            "{code}"
+        );
+    }
+
+    #[test]
+    fn loops_in_functions_left_native_stay() {
+        let code = rewrite_loops(
+            "class A extends B { async m(xs) { for await (const x of xs) super.f(x); } }",
+        );
+        assert!(code.contains("for await (const x of xs)"), "{code}");
+    }
 }

@@ -1,11 +1,18 @@
 //! things-js instrumenter: rewrites a JavaScript program (a node-style script)
 //! into its capturable form. A library with no I/O: source text in, source text
-//! out. The pipeline is a fixed order of passes, each in its own module:
+//! out. The pipeline is a fixed order of stages, each in its own module, run
+//! one after the other by `instrument` below:
 //!
-//! parse (with the prelude, prelude.js) -> resolve (SWC's resolver) ->
-//! tagged_templates -> desugar_async
-//! (with for_await) -> analyze -> closures
-//! (which hands each finished function body to normalize + frames) -> emit
+//! 1. parse: the program with the prelude (prelude.js), resolved (SWC's resolver);
+//! 2. tagged_templates: template strings arrays the library keeps;
+//! 3. desugar_async: async functions become generators the library drives;
+//! 4. for_await: `for await` in them becomes a loop of yields;
+//! 5. analyze: which bindings nested functions capture;
+//! 6. closures: scope objects and factories; each finished function body is
+//!    taken out with how it is to be framed (`bodies`);
+//! 7. normalize: each body that captures gets calls in sites of their own;
+//! 8. frames: normal and resume bodies; `bodies::splice` puts them back;
+//! 9. emit: the program as a script that registers itself with the runtime.
 //!
 //! See docs/capturable-form.md for the contract with the runtime library.
 
@@ -14,8 +21,8 @@
 
 mod analyze;
 mod ast;
+mod bodies;
 mod closures;
-mod delegate;
 mod desugar_async;
 mod emit;
 mod for_await;
@@ -25,6 +32,7 @@ mod parse;
 mod prelude;
 mod tagged_templates;
 
+pub use bodies::Note;
 pub use parse::SyntaxError;
 
 /// The instrumented program.
@@ -36,16 +44,6 @@ pub struct Instrumented {
     pub notes: Vec<Note>,
 }
 
-/// A function left without stack capture, and why.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Note {
-    /// The construct that kept it so.
-    pub reason: &'static str,
-    /// A generator (or async function) cannot be captured while suspended;
-    /// any other function only delays a capture until it returns.
-    pub generator: bool,
-}
-
 /// Rewrites `source` into its capturable form.
 pub fn instrument(source: &str, filename: &str) -> Result<Instrumented, SyntaxError> {
     // SWC keeps interned state in thread-local globals; each call gets fresh ones.
@@ -54,11 +52,18 @@ pub fn instrument(source: &str, filename: &str) -> Result<Instrumented, SyntaxEr
         let mut script = parsed.script;
         tagged_templates::run(&mut script);
         desugar_async::run(&mut script);
+        for_await::run(&mut script);
         let analysis = analyze::run(&script);
-        let lifted = closures::run(&mut script, &analysis, true);
-        let notes = lifted.notes.clone();
-        let code = emit::program(&parsed.cm, script, lifted, parsed.strict);
-        Ok(Instrumented { code, notes })
+        let mut lifted = closures::run(&mut script, &analysis);
+        normalize::run(&mut lifted.bodies);
+        let framed = frames::run(std::mem::take(&mut lifted.bodies));
+        lifted.decls.extend(framed.resume_decls);
+        bodies::splice(&mut script, &mut lifted.decls, framed.bodies);
+        let code = emit::program(&parsed.cm, script, lifted, &framed.resumes, parsed.strict);
+        Ok(Instrumented {
+            code,
+            notes: framed.notes,
+        })
     })
 }
 

@@ -26,24 +26,26 @@
 
   // The `prototype` objects of the program's generator functions, each
   // with whether a snapshot can look into the generators made from it
-  // (capture.js, `peek`): those of instrumented generator functions.
+  // (capture.js, `peek`): those whose function's body was instrumented (it
+  // then reads `$things.peeking`). Decided at the first look, from the
+  // function kept until then.
   const genProtos = (lib.genProtos = new WeakMap());
-  lib.gen = (f, site, env) => {
-    genProtos.set(f.prototype, true);
-    return lib.fn(f, site, env);
-  };
-  lib.plainGen = (f, site, env) => {
-    genProtos.set(f.prototype, false);
-    return lib.fn(f, site, env);
-  };
-  // A class's generator methods were instrumented unless they use `super`;
-  // their source says which.
   const GeneratorFunction = Object.getPrototypeOf(function* () {});
   const fnSource = Function.prototype.toString;
-  const markGenerator = (f) => {
-    if (Object.getPrototypeOf(f) === GeneratorFunction) {
-      genProtos.set(f.prototype, Reflect.apply(fnSource, f, []).includes("$things.peeking"));
+  lib.peekable = (proto) => {
+    let p = genProtos.get(proto);
+    if (typeof p === "function") {
+      p = Reflect.apply(fnSource, p, []).includes("$things.peeking");
+      genProtos.set(proto, p);
     }
+    return p === true;
+  };
+  const markGenerator = (f) => {
+    if (Object.getPrototypeOf(f) === GeneratorFunction) genProtos.set(f.prototype, f);
+  };
+  lib.gen = (f, site, env) => {
+    markGenerator(f);
+    return lib.fn(f, site, env);
   };
 
   // A class and its methods and accessors, each identified by where it sits.

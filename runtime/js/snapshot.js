@@ -279,9 +279,9 @@
         if (has(T, valueOf, v)) return { ...base, t: "box", value: encode(valueOf.call(v), id, "<value>"), props: props(v, id, T === String ? (k) => typeof k === "string" && /^\d+$/.test(k) : undefined) };
       }
       // A generator function's `prototype` (the function itself may be gone).
-      if (lib.genProtos.has(v)) return { ...base, t: "genproto", peekable: lib.genProtos.get(v), props: props(v, id) };
+      if (lib.genProtos.has(v)) return { ...base, t: "genproto", peekable: lib.peekable(v), props: props(v, id) };
       if (isGenerator(v)) {
-        if (!lib.genProtos.get(Object.getPrototypeOf(v))) fail("a generator whose function was not instrumented (it uses `super`, or a construct listed by `things-js instrument`)", id);
+        if (!lib.peekable(Object.getPrototypeOf(v))) fail("a generator whose function was not instrumented (it uses `super`, or a construct listed by `things-js instrument`)", id);
         let fr;
         try {
           fr = lib.peek(v);

@@ -1,0 +1,145 @@
+//! Functions the engine calls implicitly (conversions, iteration, property
+//! descriptors' accessors, proxy traps), which run guarded, and object
+//! literals' getters, setters and `super` methods, which a factory re-creates.
+
+use swc_common::DUMMY_SP;
+use swc_ecma_ast::*;
+
+use super::*;
+
+/// Methods the engine may call implicitly (conversions, iteration), where a
+/// frame could not be re-entered from a call site.
+pub(super) const IMPLICIT: &[&str] = &[
+    "toString",
+    "valueOf",
+    "toJSON",
+    "next",
+    "return",
+    "throw",
+    "constructor",
+    "then",
+];
+
+/// Object-literal members the engine calls implicitly: property descriptors'
+/// accessors and proxy traps.
+pub(super) const IMPLICIT_IN_OBJECTS: &[&str] = &[
+    "get",
+    "set",
+    "has",
+    "apply",
+    "construct",
+    "deleteProperty",
+    "defineProperty",
+    "ownKeys",
+    "getOwnPropertyDescriptor",
+    "getPrototypeOf",
+    "setPrototypeOf",
+    "isExtensible",
+    "preventExtensions",
+];
+
+pub(super) fn is_implicit(name: Option<&str>, in_object: bool) -> bool {
+    name.is_some_and(|n| IMPLICIT.contains(&n) || in_object && IMPLICIT_IN_OBJECTS.contains(&n))
+}
+
+pub(super) fn framing_for(
+    f: &Function,
+    name: Option<&str>,
+    self_name: Option<&Ident>,
+    in_object: bool,
+) -> Framing {
+    if f.is_generator && uses_super(f) {
+        Framing::Plain
+    } else if f.is_generator {
+        Framing::Generator {
+            self_name: self_name.map(|i| i.sym.to_string()),
+        }
+    } else if is_implicit(name, in_object) || uses_super(f) {
+        Framing::Guard
+    } else {
+        Framing::Capture {
+            self_name: self_name.map(|i| i.sym.to_string()),
+            arrow: false,
+        }
+    }
+}
+
+impl Rewriter<'_> {
+    /// An object literal with getters/setters, or methods that use `super`
+    /// (which cannot be lifted out of it): a factory re-creates them
+    /// (`{ get x() {...} }` alone) and the literal registers them with it,
+    /// naming the methods (`$things.acc(literal, K, env, ["m"])`).
+    pub(super) fn register_accessors(&mut self, e: &mut Expr) {
+        let Expr::Object(o) = e else { return };
+        let mut methods = Vec::new();
+        let accessors: Vec<PropOrSpread> = o
+            .props
+            .iter()
+            .filter(|p| match p {
+                PropOrSpread::Prop(p) => match &**p {
+                    Prop::Getter(g) => static_key(&g.key).is_some(),
+                    Prop::Setter(s) => static_key(&s.key).is_some(),
+                    Prop::Method(m) => match static_key(&m.key) {
+                        Some(key) => {
+                            methods.push(str_lit(&key));
+                            true
+                        }
+                        None => false,
+                    },
+                    _ => false,
+                },
+                _ => false,
+            })
+            .cloned()
+            .collect();
+        if accessors.is_empty() {
+            return;
+        }
+        let env = self.chain.clone();
+        let holder = Box::new(Expr::Object(ObjectLit {
+            span: DUMMY_SP,
+            props: accessors,
+        }));
+        let created = self.factory(Factory {
+            env,
+            value: holder,
+            binding_name: None,
+            register: "acc",
+            extra: vec![],
+            pre: vec![],
+            post: vec![],
+        });
+        // `$$fK(env)` made the holder; here the literal itself is registered with site K.
+        let Expr::Call(CallExpr {
+            callee: Callee::Expr(callee),
+            args,
+            ..
+        }) = *created
+        else {
+            unreachable!()
+        };
+        let Expr::Ident(factory) = *callee else {
+            unreachable!()
+        };
+        let site: usize = factory.sym[3..].parse().expect("factory names are $$fK");
+        let literal = Box::new(std::mem::replace(
+            e,
+            Expr::Invalid(Invalid { span: DUMMY_SP }),
+        ));
+        let mut registration = vec![
+            literal,
+            num(site as f64),
+            args.into_iter().next().expect("env").expr,
+        ];
+        if !methods.is_empty() {
+            registration.push(Box::new(Expr::Array(ArrayLit {
+                span: DUMMY_SP,
+                elems: methods
+                    .into_iter()
+                    .map(|expr| Some(ExprOrSpread { spread: None, expr }))
+                    .collect(),
+            })));
+        }
+        *e = *lib_call("acc", registration);
+    }
+}

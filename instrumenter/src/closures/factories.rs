@@ -1,0 +1,212 @@
+//! Factories: every function is lifted into a top-level factory
+//! `$$fK($$e)` that rebuilds the scope-object chain from `$$e` and returns
+//! the function, registered with the runtime as (K, $$e); a restore calls the
+//! factory again with the restored scope object.
+
+use swc_common::DUMMY_SP;
+use swc_ecma_ast::*;
+use swc_ecma_visit::VisitMutWith;
+
+use super::*;
+
+/// A factory to emit: see `Rewriter::factory`.
+pub(super) struct Factory<'a> {
+    /// The scope-object chain at the creation site, outermost first.
+    pub(super) env: Vec<String>,
+    pub(super) value: Box<Expr>,
+    /// The name the value is bound to (and named after) inside the factory.
+    pub(super) binding_name: Option<&'a str>,
+    /// The `$things` function that registers the value (`fn` or `cls`).
+    pub(super) register: &'a str,
+    /// Further factory parameters and the arguments passed for them.
+    pub(super) extra: Vec<(String, Box<Expr>)>,
+    pub(super) pre: Vec<Stmt>,
+    pub(super) post: Vec<Stmt>,
+}
+
+impl Rewriter<'_> {
+    /// Lifts a function into a factory; returns the expression creating it.
+    /// `own_binding`: the name is the function expression's own binding (not
+    /// a declaration's, which lives in the enclosing scope).
+    pub(super) fn lift_function(
+        &mut self,
+        f: &mut Function,
+        name: Option<&Ident>,
+        own_binding: bool,
+        binding_name: Option<&str>,
+        method_key: bool,
+    ) -> Box<Expr> {
+        let env = self.chain.clone();
+        let own = name.filter(|_| own_binding);
+        let framing = framing_for(f, binding_name, own, method_key || self.property_value);
+        let is_generator = f.is_generator;
+        {
+            let mut params: Vec<&mut Pat> = f.params.iter_mut().map(|p| &mut p.pat).collect();
+            let body = f.body.get_or_insert_with(|| FunctionBody {
+                span: DUMMY_SP,
+                stmts: vec![],
+            });
+            self.function_body(&mut params, &mut body.stmts, FnKind::Normal, own, framing);
+        }
+        let function = Box::new(std::mem::replace(f, dummy_function()));
+        let value = if method_key {
+            let key = binding_name.expect("methods have a key");
+            // `({ key(...) {...} }).key` keeps method semantics (no prototype, not a constructor).
+            let obj = Box::new(Expr::Object(ObjectLit {
+                span: DUMMY_SP,
+                props: vec![PropOrSpread::Prop(Box::new(Prop::Method(MethodProp {
+                    key: prop_name(key),
+                    function,
+                })))],
+            }));
+            Box::new(Expr::Member(member(
+                Box::new(Expr::Paren(ParenExpr {
+                    span: DUMMY_SP,
+                    expr: obj,
+                })),
+                key,
+            )))
+        } else {
+            Box::new(Expr::Fn(FnExpr {
+                ident: name.cloned(),
+                function,
+            }))
+        };
+        let binding_name = if method_key { None } else { binding_name };
+        // (Whether a snapshot can look into its generators is the runtime's
+        // to tell, from the function's body: `frames` decides it later.)
+        let register = if is_generator { "gen" } else { "fn" };
+        self.fn_factory(env, value, binding_name, register)
+    }
+
+    pub(super) fn lift_arrow(
+        &mut self,
+        a: &mut ArrowExpr,
+        binding_name: Option<&str>,
+    ) -> Box<Expr> {
+        let env = self.chain.clone();
+        let mut stmts = take_arrow_body(a);
+        {
+            let mut params: Vec<&mut Pat> = a.params.iter_mut().collect();
+            let framing = if self.property_value && is_implicit(binding_name, true) {
+                Framing::Guard
+            } else {
+                Framing::Capture {
+                    self_name: None,
+                    arrow: true,
+                }
+            };
+            self.function_body(&mut params, &mut stmts, FnKind::Arrow, None, framing);
+        }
+        *a.body = match (stmts.len(), stmts.first()) {
+            (1, Some(Stmt::Return(ReturnStmt { arg: Some(_), .. }))) => {
+                let Some(Stmt::Return(ReturnStmt { arg: Some(e), .. })) = stmts.pop() else {
+                    unreachable!()
+                };
+                ArrowFunctionBody::Expr(paren_if_object(e))
+            }
+            _ => ArrowFunctionBody::FunctionBody(FunctionBody {
+                span: DUMMY_SP,
+                stmts,
+            }),
+        };
+        let value = Box::new(Expr::Arrow(std::mem::replace(a, dummy_arrow())));
+        self.fn_factory(env, value, binding_name, "fn")
+    }
+
+    /// The factory of a plain function (see `factory`).
+    /// `register`: `fn`; for a generator function, `gen` if a snapshot can
+    /// record its suspended frames, else `plainGen`.
+    pub(super) fn fn_factory(
+        &mut self,
+        env: Vec<String>,
+        value: Box<Expr>,
+        binding_name: Option<&str>,
+        register: &'static str,
+    ) -> Box<Expr> {
+        self.factory(Factory {
+            env,
+            value,
+            binding_name,
+            register,
+            extra: vec![],
+            pre: vec![],
+            post: vec![],
+        })
+    }
+
+    /// Emits `function $$fK($$e, ...extra) { <chain>; const name = value; return $things.<register>(name, K, $$e); }`
+    /// and returns the call creating the value at the current point.
+    pub(super) fn factory(&mut self, f: Factory<'_>) -> Box<Expr> {
+        let Factory {
+            env,
+            value,
+            binding_name,
+            register,
+            extra,
+            pre,
+            post,
+        } = f;
+        let k = self.lifted.table.len();
+        let name = format!("$$f{k}");
+        self.lifted.table.push(name.clone());
+        let mut stmts = chain_prologue(&env);
+        stmts.extend(pre);
+        let local = match binding_name {
+            Some(n) if is_identifier_name(n) && !is_reserved(n) && !n.starts_with("$$") => {
+                n.to_string()
+            }
+            _ => String::new(),
+        };
+        let registered = if local.is_empty() {
+            value
+        } else {
+            stmts.push(var_decl(
+                VarDeclKind::Const,
+                vec![(binding(&local), Some(value))],
+            ));
+            ident_expr(&local)
+        };
+        stmts.extend(post);
+        stmts.push(Stmt::Return(ReturnStmt {
+            span: DUMMY_SP,
+            arg: Some(lib_call(
+                register,
+                vec![registered, num(k as f64), ident_expr("$$e")],
+            )),
+        }));
+        let mut params = vec![Param::from(binding("$$e"))];
+        let mut args = vec![env.last().map(|e| ident_expr(e)).unwrap_or_else(null)];
+        for (p, a) in extra {
+            params.push(Param::from(binding(&p)));
+            args.push(a);
+        }
+        self.lifted.decls.push(Stmt::Decl(Decl::Fn(FnDecl {
+            ident: ident(&name),
+            declare: false,
+            function: Box::new(Function {
+                params,
+                body: Some(FunctionBody {
+                    span: DUMMY_SP,
+                    stmts,
+                }),
+                ..dummy_function()
+            }),
+        })));
+        call(ident_expr(&name), args)
+    }
+
+    /// Rewrites an expression that gives a function its name (`const f = () => {}`).
+    pub(super) fn named_value(&mut self, value: &mut Box<Expr>, name: Option<&str>) {
+        match &mut **value {
+            Expr::Arrow(a) if !uses_super(a) => *value = self.lift_arrow(a, name),
+            Expr::Fn(f) if f.ident.is_none() && !uses_super(&*f.function) => {
+                *value = self.lift_function(&mut f.function, None, false, name, false)
+            }
+            Expr::Class(c) if c.ident.is_none() => {
+                *value = self.lift_class(&mut c.class, None, name)
+            }
+            _ => value.visit_mut_with(self),
+        }
+    }
+}
