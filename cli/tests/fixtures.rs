@@ -61,6 +61,7 @@ const STACK_SNAPSHOT: &[&str] = &[
     "this_binding",
     "timers_mixed",
     "typed_arrays",
+    "unbound_names",
     "weak_collections",
 ];
 

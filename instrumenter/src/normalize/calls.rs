@@ -25,7 +25,12 @@ impl Normalizer {
             }
             e => {
                 let v = self.expr(e, out)?;
-                if !is_pure(&v) {
+                // A name read alone still throws when nothing declares it.
+                let inert = match &v {
+                    Expr::Ident(i) => i.sym.starts_with("$$t"),
+                    other => is_pure(other),
+                };
+                if !inert {
                     out.push(expr_stmt(Box::new(v)));
                 }
                 Ok(())
