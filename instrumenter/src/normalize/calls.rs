@@ -254,26 +254,12 @@ impl Normalizer {
                 }
                 Ok(last.expect("a sequence has an expression"))
             }
-            Expr::Bin(b)
-                if matches!(
-                    b.op,
-                    BinaryOp::LogicalAnd | BinaryOp::LogicalOr | BinaryOp::NullishCoalescing
-                ) =>
-            {
+            Expr::Bin(b) if is_short_circuit(b.op) => {
                 // `a && f()` -> `t = a; if (t) t = f();`
                 let t = self.temp();
                 let left = self.expr(*b.left, out)?;
                 out.push(expr_stmt(assign(simple_ident_target(&t), Box::new(left))));
-                let test = match b.op {
-                    BinaryOp::LogicalAnd => *ident_expr(&t),
-                    BinaryOp::LogicalOr => not(ident_expr(&t)),
-                    _ => Expr::Bin(BinExpr {
-                        span: DUMMY_SP,
-                        op: BinaryOp::EqEq,
-                        left: ident_expr(&t),
-                        right: null(),
-                    }),
-                };
+                let test = goes_on(b.op, &t);
                 let mut cons = Vec::new();
                 self.assign_stmt(simple_ident_target(&t), *b.right, &mut cons)?;
                 out.push(Stmt::If(IfStmt {
@@ -491,24 +477,31 @@ impl Normalizer {
         a: AssignExpr,
         out: &mut Vec<Stmt>,
     ) -> Result<Expr, Unsupported> {
-        let op = match a.op.to_update() {
-            Some(op)
-                if !matches!(
-                    op,
-                    BinaryOp::LogicalAnd | BinaryOp::LogicalOr | BinaryOp::NullishCoalescing
-                ) =>
-            {
-                op
-            }
-            _ => return Err(Unsupported("a logical assignment with a call")),
+        let Some(op) = a.op.to_update() else {
+            return Err(Unsupported("a compound assignment"));
         };
-        // `o.p += f()` -> `t1 = o; t2 = t1.p; t3 = f(); t1.p = t2 + t3`
         let target = self.target(a.left, true, out)?;
         let read = match &target {
             AssignTarget::Simple(SimpleAssignTarget::Ident(i)) => Expr::Ident(i.id.clone()),
             AssignTarget::Simple(SimpleAssignTarget::Member(m)) => Expr::Member(m.clone()),
             _ => return Err(Unsupported("a compound assignment target")),
         };
+        if is_short_circuit(op) {
+            // `o.p ||= f()` -> `t1 = o; t = t1.p; if (!t) { t = f(); t1.p = t; }`
+            let t = self.temp();
+            out.push(expr_stmt(assign(simple_ident_target(&t), Box::new(read))));
+            let mut cons = Vec::new();
+            self.assign_stmt(simple_ident_target(&t), *a.right, &mut cons)?;
+            cons.push(expr_stmt(assign(target, ident_expr(&t))));
+            out.push(Stmt::If(IfStmt {
+                span: DUMMY_SP,
+                test: Box::new(goes_on(op, &t)),
+                cons: Box::new(block(cons)),
+                alt: None,
+            }));
+            return Ok(*ident_expr(&t));
+        }
+        // `o.p += f()` -> `t1 = o; t2 = t1.p; t3 = f(); t1.p = t2 + t3`
         let old = self.spill(read, out);
         let value = self.expr(*a.right, out)?;
         let t = self.temp();
@@ -521,6 +514,28 @@ impl Normalizer {
         out.push(expr_stmt(assign(simple_ident_target(&t), Box::new(sum))));
         out.push(expr_stmt(assign(target, ident_expr(&t))));
         Ok(*ident_expr(&t))
+    }
+}
+
+fn is_short_circuit(op: BinaryOp) -> bool {
+    matches!(
+        op,
+        BinaryOp::LogicalAnd | BinaryOp::LogicalOr | BinaryOp::NullishCoalescing
+    )
+}
+
+/// Whether `&&`, `||` or `??` goes on to its right side, given the left
+/// side's value in `t`.
+fn goes_on(op: BinaryOp, t: &str) -> Expr {
+    match op {
+        BinaryOp::LogicalAnd => *ident_expr(t),
+        BinaryOp::LogicalOr => not(ident_expr(t)),
+        _ => Expr::Bin(BinExpr {
+            span: DUMMY_SP,
+            op: BinaryOp::EqEq,
+            left: ident_expr(t),
+            right: null(),
+        }),
     }
 }
 

@@ -153,6 +153,53 @@ impl Normalizer {
         Ok(())
     }
 
+    /// `do body while (test)`; when the test calls something,
+    /// `for (;;) { <yield>; $$next: { body } if (!test) break; }` (a
+    /// `continue` leaves the block, so the test still runs).
+    pub(super) fn do_while(
+        &mut self,
+        label: Option<Ident>,
+        d: DoWhileStmt,
+        out: &mut Vec<Stmt>,
+    ) -> Result<(), Unsupported> {
+        if !contains_call(&d.test) {
+            let body = self.loop_body(*d.body, vec![])?;
+            let looped = Stmt::DoWhile(DoWhileStmt {
+                span: DUMMY_SP,
+                test: d.test,
+                body: Box::new(body),
+            });
+            push_labeled(out, label, looped);
+            return Ok(());
+        }
+        let next = ident(&format!("$$next{}", self.sites));
+        let mut body = *d.body;
+        body.visit_mut_with(&mut ContinueToBreak {
+            label: label.as_ref().map(|l| l.sym.to_string()),
+            to: next.clone(),
+            depth: 0,
+        });
+        let mut stmts = vec![self.yield_point()];
+        let mut inner = Vec::new();
+        self.flatten_into(body, &mut inner)?;
+        stmts.push(Stmt::Labeled(LabeledStmt {
+            span: DUMMY_SP,
+            label: next,
+            body: Box::new(block(inner)),
+        }));
+        let v = self.expr(*d.test, &mut stmts)?;
+        stmts.push(break_unless(v));
+        let looped = Stmt::For(ForStmt {
+            span: DUMMY_SP,
+            init: None,
+            test: None,
+            update: None,
+            body: Box::new(block(stmts)),
+        });
+        push_labeled(out, label, looped);
+        Ok(())
+    }
+
     /// `for (x of xs) body` -> `t = $things.iterOf(xs); while (true) { <yield>; if ($things.iterDone(t)) break; x = t.v; body }`
     #[allow(clippy::too_many_arguments)]
     pub(super) fn for_each(

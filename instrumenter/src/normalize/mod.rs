@@ -254,6 +254,33 @@ mod tests {
     }
 
     #[test]
+    fn logical_assignments_with_calls_become_branches() {
+        let (code, _) = normalize("o.p ||= f();");
+        assert_eq!(
+            code,
+            "$$t0 = o; $$t1 = $$t0.p; if (!$$t1) { $$L1: $$t1 = f(); $$t0.p = $$t1; }"
+        );
+    }
+
+    #[test]
+    fn case_tests_with_calls_become_an_if_chain_finding_the_case() {
+        let (code, _) = normalize("switch (d) { case f(): a(); default: b(); case 2: c(); }");
+        assert_eq!(
+            code,
+            "$$t0 = d; $$L1: $$t2 = f(); if ($$t0 === $$t2) { $$t1 = 0; } else { if ($$t0 === 2) { $$t1 = 2; } else { $$t1 = 1; } } switch($$t1){ case 0: $$L2: a(); case 1: $$L3: b(); case 2: $$L4: c(); }"
+        );
+    }
+
+    #[test]
+    fn a_do_while_test_with_a_call_runs_after_the_body_even_on_continue() {
+        let (code, _) = normalize("do { if (x) continue; x++; } while (more());");
+        assert_eq!(
+            code,
+            "for(;;){ $$L1: $$yield: ; $$next1: { if (x) { break $$next1; } x++; } $$L2: $$t0 = more(); if (!$$t0) break; }"
+        );
+    }
+
+    #[test]
     fn loops_start_with_a_yield_point() {
         let (code, _) = normalize("while (i < 3) i++;");
         assert_eq!(code, "while(i < 3){ $$L1: $$yield: ; i++; }");

@@ -96,18 +96,7 @@ impl Normalizer {
                 Ok(())
             }
             Stmt::While(w) => self.while_loop(None, *w.test, *w.body, out),
-            Stmt::DoWhile(d) => {
-                if contains_call(&d.test) {
-                    return Err(Unsupported("a call in a do-while test"));
-                }
-                let body = self.loop_body(*d.body, vec![])?;
-                out.push(Stmt::DoWhile(DoWhileStmt {
-                    span: DUMMY_SP,
-                    test: d.test,
-                    body: Box::new(body),
-                }));
-                Ok(())
-            }
+            Stmt::DoWhile(d) => self.do_while(None, d, out),
             Stmt::For(f) => self.for_loop(None, f, out),
             Stmt::ForOf(f) => {
                 self.for_each(None, f.left, *f.right, *f.body, "iterOf", f.is_await, out)
@@ -116,6 +105,7 @@ impl Normalizer {
             Stmt::Labeled(l) => match *l.body {
                 Stmt::While(w) => self.while_loop(Some(l.label), *w.test, *w.body, out),
                 Stmt::For(f) => self.for_loop(Some(l.label), f, out),
+                Stmt::DoWhile(d) => self.do_while(Some(l.label), d, out),
                 Stmt::ForOf(f) => self.for_each(
                     Some(l.label),
                     f.left,
@@ -145,13 +135,18 @@ impl Normalizer {
                     Ok(())
                 }
             },
+            Stmt::Switch(sw)
+                if sw
+                    .cases
+                    .iter()
+                    .any(|c| c.test.as_ref().is_some_and(contains_call)) =>
+            {
+                self.switch_on_case_index(sw, out)
+            }
             Stmt::Switch(sw) => {
                 let disc = self.expr(*sw.discriminant, out)?;
                 let mut cases = Vec::new();
                 for c in sw.cases {
-                    if c.test.as_ref().is_some_and(contains_call) {
-                        return Err(Unsupported("a call in a case test"));
-                    }
                     let mut cons = Vec::new();
                     for s in c.cons {
                         self.stmt(s, &mut cons)?;
@@ -205,6 +200,57 @@ impl Normalizer {
             }
             Stmt::With(_) => Err(Unsupported("with")),
         }
+    }
+
+    /// A switch whose case tests call something: the tests become an `if`
+    /// chain (in their order, the default last, as the switch tries them)
+    /// that finds the index of the case to enter, and the switch dispatches
+    /// on that index. `switch (d) { case f(): A; default: B; case g(): C }` ->
+    /// `t = d; if (t === f()) k = 0; else if (t === g()) k = 2; else k = 1;
+    /// switch (k) { case 0: A; case 1: B; case 2: C }`
+    pub(super) fn switch_on_case_index(
+        &mut self,
+        sw: SwitchStmt,
+        out: &mut Vec<Stmt>,
+    ) -> Result<(), Unsupported> {
+        let disc = self.expr(*sw.discriminant, out)?;
+        let d = self.spill(disc, out);
+        let k = self.temp();
+        let set_k = |i: f64| Box::new(expr_stmt(assign(simple_ident_target(&k), num(i))));
+        let default = sw.cases.iter().position(|c| c.test.is_none());
+        let mut chain = set_k(default.map_or(-1.0, |i| i as f64));
+        let mut cases = Vec::with_capacity(sw.cases.len());
+        for (i, c) in sw.cases.into_iter().enumerate().rev() {
+            if let Some(test) = c.test {
+                chain = Box::new(Stmt::If(IfStmt {
+                    span: DUMMY_SP,
+                    test: Box::new(Expr::Bin(BinExpr {
+                        span: DUMMY_SP,
+                        op: BinaryOp::EqEqEq,
+                        left: Box::new(d.clone()),
+                        right: test,
+                    })),
+                    cons: set_k(i as f64),
+                    alt: Some(chain),
+                }));
+            }
+            cases.push(SwitchCase {
+                span: DUMMY_SP,
+                test: Some(num(i as f64)),
+                cons: c.cons,
+            });
+        }
+        cases.reverse();
+        self.stmt(*chain, out)?;
+        self.stmt(
+            Stmt::Switch(SwitchStmt {
+                span: DUMMY_SP,
+                body_ctxt: SyntaxContext::empty(),
+                discriminant: ident_expr(&k),
+                cases,
+            }),
+            out,
+        )
     }
 
     pub(super) fn var_decl(&mut self, v: VarDecl, out: &mut Vec<Stmt>) -> Result<(), Unsupported> {
