@@ -388,6 +388,40 @@ fn uncaught_errors_exit_1_with_the_message_on_stderr() {
 }
 
 #[test]
+fn uncaught_errors_name_the_programs_own_lines_also_after_a_restore() {
+    let dir = temp_dir("places");
+    let file = dir.join("places.js");
+    std::fs::write(
+        &file,
+        "function check(n) {\n  if (n > 40) {\n    throw new RangeError('too far: ' + n);\n  }\n}\n\
+         let i = 0;\nfor (;;) {\n  check(i);\n  i++;\n}\n",
+    )
+    .unwrap();
+    let path = file.display().to_string();
+    let expect = ["at check (places.js:3:11)", "(places.js:8:3)"];
+    let out = things_js(&["run", &path]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    for place in expect {
+        assert!(err.contains(place), "{place} in: {err}");
+    }
+    let snap = dir.join("places.snap.json").display().to_string();
+    let out = things_js(&["run", &path, "--snapshot-at-yield", "20", "-o", &snap]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = things_js(&["restore", &snap]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("RangeError: too far: 41"), "{err}");
+    for place in expect {
+        assert!(err.contains(place), "{place} after a restore, in: {err}");
+    }
+}
+
+#[test]
 fn a_snapshot_lands_inside_a_callback_of_reduce() {
     // Half-way through its yield points, callbacks_long.js is inside the
     // reduce: the output so far stops before the reduce's result.

@@ -1,9 +1,11 @@
 //! Printing: the rewritten program wrapped as a classic script that registers
-//! itself with the runtime library (`$things.load(main, factories)`).
+//! itself with the runtime library (`$things.load(main, factories, ...)`),
+//! with a source map from the script back to the program's own lines, so
+//! errors can name them.
 
-use swc_common::{sync::Lrc, SourceMap, DUMMY_SP};
+use swc_common::{sync::Lrc, BytePos, FileName, SourceMap, DUMMY_SP};
 use swc_ecma_ast::*;
-use swc_ecma_codegen::to_code_default;
+use swc_ecma_codegen::{text_writer::JsWriter, Emitter, Node};
 
 use crate::closures::Lifted;
 
@@ -11,6 +13,7 @@ use crate::closures::Lifted;
 /// as the function `$$main`, then the registration.
 pub fn program(
     cm: &Lrc<SourceMap>,
+    filename: &str,
     script: Script,
     lifted: Lifted,
     resumes: &[String],
@@ -45,13 +48,76 @@ pub fn program(
         shebang: None,
     });
     swc_ecma_transforms_base::fixer::fixer(None).process(&mut program);
-    let code = to_code_default(cm.clone(), None, &program);
+    let (code, positions) = print(cm, &program);
     let directive = if strict { "\"use strict\";\n" } else { "" };
+    // The lines of the wrapper above the program's code.
+    let above = 2 + u32::from(strict);
+    let map = source_map(cm, filename, &positions, above);
     format!(
-        "(function ($things) {{\n{directive}let $$c = $things.budget0(), $$cap = false;\n{code}$things.load($$main, [{}], [{}], () => $$c, (v) => {{ $$cap = v; }});\n}})(globalThis.__things);\n",
+        "(function ($things) {{\n{directive}let $$c = $things.budget0(), $$cap = false;\n{code}$things.load($$main, [{}], [{}], () => $$c, (v) => {{ $$cap = v; }}, {map});\n}})(globalThis.__things);\n",
         lifted.table.join(", "),
         resumes.join(", ")
     )
+}
+
+/// The code, and where each node with a place in a source went.
+fn print(
+    cm: &Lrc<SourceMap>,
+    program: &Program,
+) -> (String, Vec<(BytePos, swc_common::source_map::LineCol)>) {
+    let mut buf = Vec::new();
+    let mut positions = Vec::new();
+    {
+        let mut emitter = Emitter {
+            cfg: Default::default(),
+            cm: cm.clone(),
+            comments: None,
+            wr: JsWriter::new(cm.clone(), "\n", &mut buf, Some(&mut positions)),
+        };
+        program
+            .emit_with(&mut emitter)
+            .expect("printing to memory cannot fail");
+    }
+    let code = String::from_utf8(buf).expect("codegen generated non-utf8 output");
+    (code, positions)
+}
+
+/// A source map (version 3, as a JS string literal) from the script's lines
+/// to the program's own (not the prelude's), `above` lines of wrapper first.
+fn source_map(
+    cm: &Lrc<SourceMap>,
+    filename: &str,
+    positions: &[(BytePos, swc_common::source_map::LineCol)],
+    above: u32,
+) -> String {
+    let own = FileName::Custom(filename.into());
+    let mut builder = sourcemap::SourceMapBuilder::new(None);
+    for (pos, generated) in positions {
+        if pos.is_dummy() {
+            continue;
+        }
+        let loc = cm.lookup_char_pos(*pos);
+        if *loc.file.name != own {
+            continue;
+        }
+        builder.add(
+            generated.line + above,
+            generated.col,
+            loc.line as u32 - 1,
+            loc.col.0 as u32,
+            Some(filename),
+            None,
+            false,
+        );
+    }
+    let mut json = Vec::new();
+    builder
+        .into_sourcemap()
+        .to_writer(&mut json)
+        .expect("writing to memory cannot fail");
+    let json = String::from_utf8(json).expect("a source map is JSON text");
+    // A JSON string is a JavaScript string literal.
+    serde_json::to_string(&json).expect("a string serializes")
 }
 
 /// The program as written, in node's CommonJS-style function wrapper; the

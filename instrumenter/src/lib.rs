@@ -59,7 +59,14 @@ pub fn instrument(source: &str, filename: &str) -> Result<Instrumented, SyntaxEr
         let framed = frames::run(std::mem::take(&mut lifted.bodies));
         lifted.decls.extend(framed.resume_decls);
         bodies::splice(&mut script, &mut lifted.decls, framed.bodies);
-        let code = emit::program(&parsed.cm, script, lifted, &framed.resumes, parsed.strict);
+        let code = emit::program(
+            &parsed.cm,
+            filename,
+            script,
+            lifted,
+            &framed.resumes,
+            parsed.strict,
+        );
         Ok(Instrumented {
             code,
             notes: framed.notes,

@@ -13,7 +13,7 @@
     throw EXIT;
   };
   lib.describeUncaught = (err) => {
-    const text = lib.inspect(err);
+    const text = lib.userPlaces(lib.inspect(err));
     return err instanceof Error ? text : `Uncaught ${text}`;
   };
   lib.onUncaughtException = (err) => lib.fatal(err);

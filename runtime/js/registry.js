@@ -11,8 +11,9 @@
   lib.privateNames = new Map();
   lib.restoring = false;
 
-  lib.load = (main, factories, resumes, readCounter, setCapFlag) => {
+  lib.load = (main, factories, resumes, readCounter, setCapFlag, sourceMap) => {
     lib.program = main;
+    lib.sourceMap = sourceMap;
     lib.factories = factories;
     lib.resumes = resumes;
     lib.readCounter = readCounter;

@@ -89,9 +89,14 @@ impl Rewriter<'_> {
     }
 
     /// The scope object member for a captured binding, if it has a home.
+    /// (The member keeps the name's place in the source, for the source map.)
     pub(super) fn home_of(&self, id: &Ident) -> Option<Box<Expr>> {
         let home = self.home.get(&id.to_id())?;
-        Some(member_expr(ident_expr(home), &id.sym))
+        let mut m = member(ident_expr(home), &id.sym);
+        if let MemberProp::Ident(name) = &mut m.prop {
+            name.span = id.span;
+        }
+        Some(Box::new(Expr::Member(m)))
     }
 
     /// Rewrites a statement list: hoists function declarations to its start

@@ -26,6 +26,10 @@ const LIBRARY: &[(&str, &str)] = &[
     ("things:async.js", include_str!("../../js/async.js")),
     ("things:globals.js", include_str!("../../js/globals.js")),
     ("things:snapshot.js", include_str!("../../js/snapshot.js")),
+    (
+        "things:source_map.js",
+        include_str!("../../js/source_map.js"),
+    ),
     ("things:program.js", include_str!("../../js/program.js")),
 ];
 
