@@ -25,10 +25,12 @@ impl Normalizer {
             }
             e => {
                 let v = self.expr(e, out)?;
-                // A name read alone still throws when nothing declares it.
+                // Only what cannot throw goes: a name read alone still throws
+                // when nothing declares it, and a literal can be an early
+                // error (a regular expression the engine rejects).
                 let inert = match &v {
                     Expr::Ident(i) => i.sym.starts_with("$$t"),
-                    other => is_pure(other),
+                    other => matches!(other, Expr::This(_)),
                 };
                 if !inert {
                     out.push(expr_stmt(Box::new(v)));
