@@ -26,11 +26,12 @@ impl Normalizer {
             e => {
                 let v = self.expr(e, out)?;
                 // Only what cannot throw goes: a name read alone still throws
-                // when nothing declares it, and a literal can be an early
-                // error (a regular expression the engine rejects).
+                // when nothing declares it, and a regular expression literal
+                // can be an early error of the engine's.
                 let inert = match &v {
                     Expr::Ident(i) => i.sym.starts_with("$$t"),
-                    other => matches!(other, Expr::This(_)),
+                    Expr::Lit(Lit::Regex(_)) => false,
+                    other => is_pure(other),
                 };
                 if !inert {
                     out.push(expr_stmt(Box::new(v)));
