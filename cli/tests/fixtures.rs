@@ -46,6 +46,7 @@ const STACK_SNAPSHOT: &[&str] = &[
     "lru_cache",
     "native_callbacks",
     "operators_modern",
+    "prototype_classes",
     "priority_scheduler",
     "promise_chains",
     "property_attributes",

@@ -95,6 +95,13 @@
     const resume = lib.resumes[fr.k](fr.e, fr.f);
     return Reflect.apply(resume, fr.t, [fr]);
   };
+  // The same at a `new` site: the object the constructor was making, unless
+  // it returns an object of its own.
+  lib.reenterNew = () => {
+    const made = lib.resumeStack[lib.resumeStack.length - 1].t;
+    const result = lib.reenter();
+    return (typeof result === "object" && result !== null) || typeof result === "function" ? result : made;
+  };
 
   // Total yield-point hits so far (tests use it to spread snapshot points);
   // an uninstrumented (`--raw`) program has none.

@@ -288,10 +288,16 @@ pub(super) fn resume_stmt(s: Stmt, m: Mode) -> Stmt {
                     }
                 }
                 // `if ($$r) { $$r = false; <the site, re-entering> } else <the site>`
+                // (`new` gives the object the constructor made, unless it
+                // returned another).
                 body => {
+                    let reenter = match *site_call(&body) {
+                        Expr::New(_) => "reenterNew",
+                        _ => "reenter",
+                    };
                     let resuming = block(vec![
                         stop_resuming(),
-                        expand_site(k, body.clone(), lib_call("reenter", vec![])),
+                        expand_site(k, body.clone(), lib_call(reenter, vec![])),
                     ]);
                     Stmt::If(IfStmt {
                         span: DUMMY_SP,

@@ -174,6 +174,9 @@ impl Normalizer {
                 }))
             }
             Expr::Paren(p) => self.call_operands(*p.expr, out),
+            // A constructor is a function that can capture too (a class's
+            // runs guarded): its frame is re-entered like a callee's.
+            Expr::New(n) => self.new_operands(n, out),
             // A generator's `yield v` is a site: its frame is recorded there.
             // The operand is yielded again for each look (see `frames`), so
             // anything that could read differently is evaluated once.
@@ -195,6 +198,41 @@ impl Normalizer {
             e @ Expr::OptChain(_) => Ok(e),
             _ => Err(Unsupported("not a call")),
         }
+    }
+
+    /// `new C(args)` with its callee and arguments evaluated.
+    pub(super) fn new_operands(
+        &mut self,
+        n: NewExpr,
+        out: &mut Vec<Stmt>,
+    ) -> Result<Expr, Unsupported> {
+        let arg_calls = n
+            .args
+            .as_ref()
+            .is_some_and(|a| a.iter().any(|a| contains_call(&a.expr)));
+        let mut callee = self.expr(*n.callee, out)?;
+        if arg_calls && !is_stable(&callee) {
+            callee = self.spill(callee, out);
+        }
+        let args = match n.args {
+            Some(args) => Some(
+                self.operands(args.into_iter().map(|a| (a.spread, *a.expr)).collect(), out)?
+                    .into_iter()
+                    .map(|(spread, e)| ExprOrSpread {
+                        spread,
+                        expr: Box::new(e),
+                    })
+                    .collect(),
+            ),
+            None => None,
+        };
+        Ok(Expr::New(NewExpr {
+            span: n.span,
+            ctxt: SyntaxContext::empty(),
+            callee: Box::new(callee),
+            args,
+            type_args: None,
+        }))
     }
 
     /// Operands evaluated left to right; an operand is kept in a temporary
@@ -408,38 +446,7 @@ impl Normalizer {
                     quasis: t.quasis,
                 }))
             }
-            Expr::New(n) => {
-                let arg_calls = n
-                    .args
-                    .as_ref()
-                    .is_some_and(|a| a.iter().any(|a| contains_call(&a.expr)));
-                let mut callee = self.expr(*n.callee, out)?;
-                if arg_calls && !is_stable(&callee) {
-                    callee = self.spill(callee, out);
-                }
-                let args = match n.args {
-                    Some(args) => Some(
-                        self.operands(
-                            args.into_iter().map(|a| (a.spread, *a.expr)).collect(),
-                            out,
-                        )?
-                        .into_iter()
-                        .map(|(spread, e)| ExprOrSpread {
-                            spread,
-                            expr: Box::new(e),
-                        })
-                        .collect(),
-                    ),
-                    None => None,
-                };
-                Ok(Expr::New(NewExpr {
-                    span: DUMMY_SP,
-                    ctxt: SyntaxContext::empty(),
-                    callee: Box::new(callee),
-                    args,
-                    type_args: None,
-                }))
-            }
+            Expr::New(n) => self.new_operands(n, out),
             Expr::Update(u) => match *u.arg {
                 // `counts[f(x)]++`: the key is evaluated first.
                 Expr::Member(m) => {
@@ -567,6 +574,7 @@ pub fn is_site_call(e: &Expr) -> bool {
             Callee::Expr(callee) => !is_internal_callee(callee),
             _ => true,
         },
+        Expr::New(n) => !is_internal_callee(&n.callee),
         Expr::Yield(y) => !y.delegate,
         Expr::Paren(p) => is_site_call(&p.expr),
         // `a?.b(x)` with that one call: its callee and arguments are call-free.
@@ -645,6 +653,9 @@ impl Visit for CallFinder {
         c.visit_children_with(self);
     }
     fn visit_new_expr(&mut self, n: &NewExpr) {
+        if !is_internal_callee(&n.callee) {
+            self.0 = true;
+        }
         n.visit_children_with(self);
     }
     fn visit_opt_call(&mut self, _: &OptCall) {
