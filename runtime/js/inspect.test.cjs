@@ -1,4 +1,4 @@
-// Compares inspect.js (lib.format / lib.inspect) with node's own util.format / util.inspect.
+// Compares 01_inspect.js (lib.format / lib.inspect) with node's own util.format / util.inspect.
 // Run: node runtime/js/inspect.test.cjs
 "use strict";
 const util = require("util");
@@ -10,7 +10,7 @@ for (const name of ["filter", "find", "forEach", "map", "some", "sort"]) {
   A[name] = (array, ...args) => Reflect.apply(native, array, args);
 }
 globalThis.__things = { A };
-require("./inspect.js");
+require("./01_inspect.js");
 const lib = globalThis.__things;
 
 const cases = []; // [label, args]

@@ -1,15 +1,15 @@
 // promise.test.cjs: runs each ordering scenario against node's native Promise and against
-// promise.js, and requires identical logs. Run with `node promise.test.cjs`.
+// 03_promise.js, and requires identical logs. Run with `node promise.test.cjs`.
 "use strict";
 const fs = require("fs");
 const path = require("path");
 const vm = require("vm");
 
-// Load promise.js the way the host does: as a classic script, against globalThis.__things.
+// Load 03_promise.js the way the host does: as a classic script, against globalThis.__things.
 globalThis.__things = { hiddenKeys: new Set() };
 const lib = globalThis.__things;
-const source = fs.readFileSync(path.join(__dirname, "promise.js"), "utf8");
-vm.runInThisContext(source, { filename: "promise.js" });
+const source = fs.readFileSync(path.join(__dirname, "03_promise.js"), "utf8");
+vm.runInThisContext(source, { filename: "03_promise.js" });
 const ThingsPromise = lib.Promise;
 
 // ---------------------------------------------------------------------------
@@ -514,8 +514,8 @@ const ownExpected = {
   "runtime functions are registered and restorable": ['promise.resolve ["promise","alreadyResolved"]', "v restored"],
 };
 
-// Every function promise.js creates after load must be in libFnMeta. Functions whose
-// source text lies inside promise.js and which are not load-time exports are runtime ones.
+// Every function 03_promise.js creates after load must be in libFnMeta. Functions whose
+// source text lies inside 03_promise.js and which are not load-time exports are runtime ones.
 function checkNoStrayClosures() {
   const loadTime = new Set([ThingsPromise, lib.queueMicrotask, lib.runMicrotasks, lib.promiseState, lib.libFn,
     ...Object.values(lib.libFactories)]);
@@ -608,7 +608,7 @@ function benchmark() {
   for (const [name, fn] of Object.entries(ownScenarios)) {
     if (report(name, ownExpected[name], runOwn(fn, probe))) passed++; else failed++;
   }
-  // Jobs and promise state must stay plain data: no stray closures from promise.js.
+  // Jobs and promise state must stay plain data: no stray closures from 03_promise.js.
   if (probe.stray.length === 0 && lib.microtasks.jobs.length === 0) passed++;
   else { failed++; console.log("MISMATCH: stray runtime closures", probe.stray, lib.microtasks.jobs.length); }
   console.log(benchmark());

@@ -1,4 +1,4 @@
-// inspect.js: node-compatible formatting of values for console.log (util.inspect / util.format).
+// 01_inspect.js: node-compatible formatting of values for console.log (util.inspect / util.format).
 //
 // Mirrors the output of Node 20's util.inspect / util.format (colors are never emitted).
 //

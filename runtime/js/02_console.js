@@ -1,10 +1,10 @@
-// console.js: node's console for the common methods, formatted by inspect.js.
+// 02_console.js: node's console for the common methods, formatted by 01_inspect.js.
 "use strict";
 ((lib) => {
   const out = (toStderr) => function (...args) {
     lib.write(lib.format(...args) + "\n", toStderr);
   };
-  // console.count and console.time state: part of a snapshot (snapshot.js).
+  // console.count and console.time state: part of a snapshot (10_snapshot.js).
   const state = (lib.consoleState = { counts: new Map(), timers: new Map() });
   const console = {
     log: out(false),

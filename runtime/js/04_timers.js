@@ -1,4 +1,4 @@
-// timers.js: node's timers (setTimeout/setInterval/setImmediate and their clear
+// 04_timers.js: node's timers (setTimeout/setInterval/setImmediate and their clear
 // functions) and the event-loop turn the host drives. All loop state is plain
 // data in `lib.loop`, so a snapshot can carry pending timers with their
 // remaining time.

@@ -1,4 +1,4 @@
-// registry.js: what the instrumented program registers with the runtime: the
+// 05_registry.js: what the instrumented program registers with the runtime: the
 // program's factories, and for every function and class it creates the
 // factory site and scope object it came from (so a snapshot can name it and a
 // restore can call the factory again). See docs/capturable-form.md.
@@ -26,7 +26,7 @@
 
   // The `prototype` objects of the program's generator functions, each
   // with whether a snapshot can look into the generators made from it
-  // (capture.js, `peek`): those of instrumented generator functions.
+  // (07_capture.js, `peek`): those of instrumented generator functions.
   const genProtos = (lib.genProtos = new WeakMap());
   lib.gen = (f, site, env) => {
     genProtos.set(f.prototype, true);

@@ -1,4 +1,4 @@
-// snapshot.js: the program's state as data, and back.
+// 10_snapshot.js: the program's state as data, and back.
 //
 // A snapshot is a graph of nodes (objects with ids, so cycles and shared
 // references survive) reached from the roots: the globals the program created,

@@ -1,4 +1,4 @@
-// program.js: starts the loaded program, runs each task (main, a timer, an
+// 99_program.js: starts the loaded program, runs each task (main, a timer, an
 // immediate) with node's handling of uncaught errors, and reports the wait
 // until the next turn to the host.
 "use strict";

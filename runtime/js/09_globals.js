@@ -1,4 +1,4 @@
-// globals.js: installs the program-visible globals the other library files
+// 09_globals.js: installs the program-visible globals the other library files
 // built (Promise, queueMicrotask) and a seeded Math.random whose state lives in
 // the snapshot, so a restored program draws the numbers it would have drawn.
 "use strict";

@@ -1,4 +1,4 @@
-// syntax.js: the library side of rewritten syntax (see
+// 06_syntax.js: the library side of rewritten syntax (see
 // docs/capturable-form.md): for-of/for-in state, yield* delegation,
 // `arguments` copies, assignments to constants, the temporal dead zone and
 // tagged-template strings. Everything here keeps its state in plain objects

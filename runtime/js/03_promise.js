@@ -1,4 +1,4 @@
-// promise.js: the program-visible Promise, with its state and reactions kept as plain data (so a snapshot can capture pending promises).
+// 03_promise.js: the program-visible Promise, with its state and reactions kept as plain data (so a snapshot can capture pending promises).
 //
 // This follows ECMAScript 2024 section 27.2 step by step, so that the order in which
 // reactions run is exactly what a native engine (node 20 / V8) produces. Where this file

@@ -1,4 +1,4 @@
-// capture.js: capturing the call stack at yield points, and re-entering it.
+// 07_capture.js: capturing the call stack at yield points, and re-entering it.
 //
 // Instrumented code counts down a budget at every yield point (function
 // entries and loop back-edges) and calls `lib.yield()` when it runs out. When

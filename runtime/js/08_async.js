@@ -1,4 +1,4 @@
-// async.js: runs the generators that async functions and async generators
+// 08_async.js: runs the generators that async functions and async generators
 // were rewritten into (instrumenter/src/desugar_async.rs). Each await is a
 // `yield`; the driver resumes the generator through the library's Promise,
 // taking the same number of jobs as a native await, so the order of events
