@@ -26,6 +26,18 @@
     const native = arrays[name];
     lib.A[name] = (array, ...args) => Reflect.apply(native, array, args);
   }
+  // Captures are held off while `nc` is above zero (07_capture.js): library
+  // code raises it around program code it calls from a frame no snapshot can
+  // hold (a promise's executor and jobs, a built-in's callbacks).
+  lib.nc = 0;
+  lib.guarded = (fn, thisArg, args) => {
+    lib.nc++;
+    try {
+      return Reflect.apply(fn, thisArg, args);
+    } finally {
+      lib.nc--;
+    }
+  };
   lib.now = () => ops.op_things_now();
   // The engine's own job queue: drained by `run --raw`, which keeps native promises.
   lib.runNativeMicrotasks = () => core.runMicrotasks();

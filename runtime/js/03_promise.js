@@ -21,19 +21,7 @@
 // mutable state inside `state`, so a restore can rebuild it from (kind, state).
 "use strict";
 ((lib) => {
-  // ---------------------------------------------------------------------------
-  // Host plumbing: hidden keys and the factory registry for runtime functions.
-  // ---------------------------------------------------------------------------
-  if (!lib.hiddenKeys) lib.hiddenKeys = new Set();
-  if (!lib.libFactories) lib.libFactories = {};
-  if (!lib.libFnMeta) lib.libFnMeta = new WeakMap();
-  if (typeof lib.libFn !== "function") {
-    lib.libFn = (kind, state) => {
-      const f = lib.libFactories[kind](state);
-      lib.libFnMeta.set(f, { kind, state });
-      return f;
-    };
-  }
+  // Runtime functions come from factories (00_boot.js: lib.libFn).
   const factories = lib.libFactories;
   const makeFn = (kind, state) => lib.libFn(kind, state);
 

@@ -8,9 +8,9 @@
 // writes the snapshot.
 // A restore re-enters the recorded frames bottom first through their resume
 // bodies. Frames that cannot be re-entered (getters, running generator
-// bodies, promise jobs, ...) raise `lib.nc` while they run; a capture waits
-// until it is zero. A generator suspended at a yield is recorded by a look
-// (`peek`) instead.
+// bodies, promise jobs, ...) raise `lib.nc` (00_boot.js) while they run; a
+// capture waits until it is zero. A generator suspended at a yield is
+// recorded by a look (`peek`) instead.
 "use strict";
 ((lib) => {
   const ops = lib.ops;
@@ -47,7 +47,6 @@
   };
   // Suspends a generator made from a resume body at its recorded site.
   lib.prime = (gen) => void Reflect.apply(nativeNext, gen, []);
-  lib.nc = 0;
   // A capture was asked for while captures were held off.
   lib.captureWanted = false;
   // Whether frames are being recorded (also the program's `$$cap`).
@@ -99,16 +98,6 @@
   // Total yield-point hits so far (tests use it to spread snapshot points);
   // an uninstrumented (`--raw`) program has none.
   lib.yieldHits = () => (lib.readCounter ? count.hits + (count.budget - lib.readCounter()) : 0);
-
-  // Runs `fn` with captures held off (library code that calls program code).
-  lib.guarded = (fn, thisArg, args) => {
-    lib.nc++;
-    try {
-      return Reflect.apply(fn, thisArg, args);
-    } finally {
-      lib.nc--;
-    }
-  };
 
   // Replaces a built-in method by one that holds captures off while it runs.
   const holdCapturesIn = (holder, name) => {

@@ -1,17 +1,11 @@
 // Compares 01_inspect.js (lib.format / lib.inspect) with node's own util.format / util.inspect.
-// Run: node runtime/js/inspect.test.cjs
+// Run: node runtime/js/inspect.test.cjs; it prints what differs, then `N passed, M failed`,
+// and exits 1 if anything failed.
 "use strict";
 const util = require("util");
+const { load } = require("./harness.cjs");
 
-// The engine's array methods, as 00_boot.js gives them to the library.
-const A = {};
-for (const name of ["filter", "find", "forEach", "map", "some", "sort"]) {
-  const native = Array.prototype[name];
-  A[name] = (array, ...args) => Reflect.apply(native, array, args);
-}
-globalThis.__things = { A };
-require("./01_inspect.js");
-const lib = globalThis.__things;
+const { lib } = load(["01_inspect.js"]);
 
 const cases = []; // [label, args]
 const inspectCases = []; // [label, value, options]
@@ -637,11 +631,11 @@ for (const [label, value, options] of inspectCases) {
 
 // Host hooks: hidden keys and promise state.
 const hidden = Symbol("hidden");
-lib.hiddenKeys = new Set([hidden]);
+lib.hiddenKeys.add(hidden);
 check("hook: hiddenKeys", util.format({ a: 1 }), () => lib.format({ a: 1, [hidden]: 2 }));
 check("hook: hiddenKeys non-enumerable showHidden", util.format("%o", { a: 1 }),
   () => lib.format("%o", Object.defineProperty({ a: 1 }, hidden, { value: 1 })));
-lib.hiddenKeys = undefined;
+lib.hiddenKeys.delete(hidden);
 
 const states = new Map();
 lib.promiseState = (p) => states.get(p);

@@ -1,16 +1,14 @@
 // promise.test.cjs: runs each ordering scenario against node's native Promise and against
-// 03_promise.js, and requires identical logs. Run with `node promise.test.cjs`.
+// 03_promise.js, and requires identical logs. Run with `node runtime/js/promise.test.cjs`;
+// it prints what differs, then `N passed, M failed`, and exits 1 if anything failed.
 "use strict";
-const fs = require("fs");
-const path = require("path");
-const vm = require("vm");
+const { load } = require("./harness.cjs");
 
-// Load 03_promise.js the way the host does: as a classic script, against globalThis.__things.
-globalThis.__things = { hiddenKeys: new Set() };
-const lib = globalThis.__things;
-const source = fs.readFileSync(path.join(__dirname, "03_promise.js"), "utf8");
-vm.runInThisContext(source, { filename: "03_promise.js" });
+const { lib, sources } = load(["03_promise.js"]);
+const source = sources["03_promise.js"];
 const ThingsPromise = lib.Promise;
+// The job queue, as a snapshot sees it.
+const jobQueue = () => lib.microtasks;
 
 // ---------------------------------------------------------------------------
 // Logging: every scenario writes strings into the current log.
@@ -33,13 +31,16 @@ function fmt(v) {
   return "{" + Object.keys(v).map((k) => k + ":" + fmt(v[k])).join(",") + "}";
 }
 
-const log = (...args) => currentLog.push(args.map((a) => (typeof a === "string" ? a : fmt(a))).join(" "));
+// Events outside any scenario (a rejection the runner left unhandled, say) are failures.
+const outside = [];
+const note = (line) => (currentLog ? currentLog.push(line) : outside.push(line));
+const log = (...args) => note(args.map((a) => (typeof a === "string" ? a : fmt(a))).join(" "));
 
-process.on("unhandledRejection", (reason) => currentLog && currentLog.push("unhandled " + fmt(reason)));
-process.on("uncaughtException", (err) => currentLog && currentLog.push("uncaught " + fmt(err)));
-lib.onUnhandledRejection = (reason) => currentLog.push("unhandled " + fmt(reason));
+process.on("unhandledRejection", (reason) => note("unhandled " + fmt(reason)));
+process.on("uncaughtException", (err) => note("uncaught " + fmt(err)));
+lib.onUnhandledRejection = (reason) => note("unhandled " + fmt(reason));
 lib.onUncaughtException = (err) => {
-  currentLog.push("uncaught " + fmt(err));
+  note("uncaught " + fmt(err));
   return true;
 };
 
@@ -480,7 +481,7 @@ const ownScenarios = {
     log(lp(pending));
   },
   "jobs are plain data"(P, qm) {
-    const jobs = lib.microtasks.jobs;
+    const jobs = jobQueue().jobs;
     const start = jobs.length;
     P.resolve(1).then(() => {});
     P.resolve({ then(f) { f(); } });
@@ -561,7 +562,7 @@ async function runNative(fn) {
 function runOwn(fn, probe) {
   currentLog = [];
   try { fn(ThingsPromise, lib.queueMicrotask); } catch (e) { log("sync throw", e); }
-  if (probe) probe.walk(lib.microtasks);
+  if (probe) probe.walk(jobQueue());
   lib.runMicrotasks();
   const out = currentLog;
   currentLog = null;
@@ -596,22 +597,35 @@ function benchmark() {
   return `benchmark: ${N} chained thens ${chain}ms, Promise.all of ${N / 10} ${Date.now() - t1}ms (result ${result})`;
 }
 
+let passed = 0;
+const failed = [];
 (async () => {
-  let passed = 0;
-  let failed = 0;
   const probe = checkNoStrayClosures();
   for (const [name, fn] of Object.entries(scenarios)) {
     const expected = await runNative(fn);
     const actual = runOwn(fn, probe);
-    if (report(name, expected, actual)) passed++; else failed++;
+    if (report(name, expected, actual)) passed++; else failed.push(name);
   }
   for (const [name, fn] of Object.entries(ownScenarios)) {
-    if (report(name, ownExpected[name], runOwn(fn, probe))) passed++; else failed++;
+    if (report(name, ownExpected[name], runOwn(fn, probe))) passed++; else failed.push(name);
   }
   // Jobs and promise state must stay plain data: no stray closures from 03_promise.js.
-  if (probe.stray.length === 0 && lib.microtasks.jobs.length === 0) passed++;
-  else { failed++; console.log("MISMATCH: stray runtime closures", probe.stray, lib.microtasks.jobs.length); }
+  const left = jobQueue().jobs.length;
+  if (probe.stray.length === 0 && left === 0) passed++;
+  else {
+    failed.push("stray runtime closures");
+    console.log("MISMATCH: stray runtime closures", probe.stray, left);
+  }
   console.log(benchmark());
-  console.log(`${passed} passed, ${failed} failed`);
-  process.exitCode = failed === 0 ? 0 : 1;
-})();
+  if (outside.length > 0) {
+    failed.push("events outside any scenario");
+    console.log("MISMATCH: events outside any scenario\n  " + outside.join("\n  "));
+  }
+})().catch((err) => {
+  console.log("promise.test.cjs stopped:", err);
+  failed.push("the runner itself");
+}).finally(() => {
+  if (failed.length > 0) console.log(`FAILED: ${failed.join("; ")}`);
+  console.log(`${passed} passed, ${failed.length} failed`);
+  process.exitCode = failed.length === 0 ? 0 : 1;
+});
