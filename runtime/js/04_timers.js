@@ -4,6 +4,7 @@
 // remaining time.
 "use strict";
 ((lib) => {
+  const { ObjectDefineProperty } = lib.primordials;
   const TIMEOUT_MAX = 2 ** 31 - 1;
   const idKey = Symbol("things.timerId");
   lib.hiddenKeys.add(idKey);
@@ -21,7 +22,7 @@
 
   class Timeout {
     constructor(id) {
-      Object.defineProperty(this, idKey, { value: id, writable: true });
+      ObjectDefineProperty(this, idKey, { value: id, writable: true });
     }
     ref() { const t = loop.timers.get(this[idKey]); if (t) t.ref = true; return this; }
     unref() { const t = loop.timers.get(this[idKey]); if (t) t.ref = false; return this; }
@@ -36,7 +37,7 @@
   }
   class Immediate {
     constructor(id) {
-      Object.defineProperty(this, idKey, { value: id, writable: true });
+      ObjectDefineProperty(this, idKey, { value: id, writable: true });
     }
     ref() { return this; }
     unref() { return this; }

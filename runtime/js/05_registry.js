@@ -4,6 +4,7 @@
 // restore can call the factory again). See docs/capturable-form.md.
 "use strict";
 ((lib) => {
+  const { FunctionPrototypeBind, FunctionPrototypeToString, GeneratorFunctionPrototype } = lib.primordials;
   // function/class -> [site, env]; class members -> [site, env, owner, key, kind, class];
   // object-literal accessors and methods -> [site, env, "obj", key, kind, the literal].
   const fnMeta = (lib.fnMeta = new WeakMap());
@@ -38,11 +39,9 @@
   };
   // A class's generator methods were instrumented unless they use `super`;
   // their source says which.
-  const GeneratorFunction = Object.getPrototypeOf(function* () {});
-  const fnSource = Function.prototype.toString;
   const markGenerator = (f) => {
-    if (Object.getPrototypeOf(f) === GeneratorFunction) {
-      genProtos.set(f.prototype, Reflect.apply(fnSource, f, []).includes("$things.peeking"));
+    if (Object.getPrototypeOf(f) === GeneratorFunctionPrototype) {
+      genProtos.set(f.prototype, FunctionPrototypeToString(f).includes("$things.peeking"));
     }
   };
 
@@ -85,10 +84,9 @@
 
   // Bound functions are native; remember what they bind so a snapshot can
   // bind again.
-  const nativeBind = Function.prototype.bind;
   lib.boundMeta = new WeakMap();
   lib.bind = (target, thisArg, args) => {
-    const bound = Reflect.apply(nativeBind, target, [thisArg, ...args]);
+    const bound = FunctionPrototypeBind(target, thisArg, ...args);
     lib.boundMeta.set(bound, { target, thisArg, args });
     return bound;
   };

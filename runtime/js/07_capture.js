@@ -13,6 +13,7 @@
 // recorded by a look (`peek`) instead.
 "use strict";
 ((lib) => {
+  const { GeneratorPrototype, GeneratorPrototypeNext, ReflectApply, TypedArray, TypedArrayPrototype } = lib.primordials;
   const ops = lib.ops;
   // Yield-point hits between polls of the host (a poll is one cheap op call).
   const POLL_EVERY = 10000;
@@ -27,8 +28,6 @@
   // `next` argument is ignored either way). Otherwise it is left as it was.
   lib.PEEK = Object.freeze({ things: "peek" });
   lib.peeking = false;
-  const generatorProto = Object.getPrototypeOf(Object.getPrototypeOf(function* () {}()));
-  const nativeNext = generatorProto.next;
   // The frame record of a suspended generator, or null if it has finished.
   lib.peek = (gen) => {
     const saved = lib.frames;
@@ -36,7 +35,7 @@
     lib.peeking = true;
     let r;
     try {
-      r = Reflect.apply(nativeNext, gen, [lib.PEEK]);
+      r = GeneratorPrototypeNext(gen, lib.PEEK);
     } finally {
       lib.peeking = false;
     }
@@ -46,7 +45,7 @@
     return fr === undefined ? null : fr;
   };
   // Suspends a generator made from a resume body at its recorded site.
-  lib.prime = (gen) => void Reflect.apply(nativeNext, gen, []);
+  lib.prime = (gen) => void GeneratorPrototypeNext(gen);
   // A capture was asked for while captures were held off.
   lib.captureWanted = false;
   // Whether frames are being recorded (also the program's `$$cap`).
@@ -92,7 +91,7 @@
   lib.reenter = () => {
     const fr = lib.resumeStack.pop();
     const resume = lib.resumes[fr.k](fr.e, fr.f);
-    return Reflect.apply(resume, fr.t, [fr]);
+    return ReflectApply(resume, fr.t, [fr]);
   };
 
   // Total yield-point hits so far (tests use it to spread snapshot points);
@@ -119,11 +118,11 @@
   // captures wait (DESIGN.md: "defers to the next point that can").
   const arrayLike = ["every", "filter", "find", "findIndex", "findLast", "findLastIndex", "forEach", "map", "reduce", "reduceRight", "some", "sort", "toSorted"];
   const callbackTakers = [
-    [generatorProto, ["next", "return", "throw"]],
+    [GeneratorPrototype, ["next", "return", "throw"]],
     [Array.prototype, [...arrayLike, "flatMap"]],
-    [Object.getPrototypeOf(Uint8Array.prototype), arrayLike],
+    [TypedArrayPrototype, arrayLike],
     [Array, ["from"]],
-    [Object.getPrototypeOf(Uint8Array), ["from"]],
+    [TypedArray, ["from"]],
     [String.prototype, ["replace", "replaceAll"]],
     [JSON, ["parse", "stringify"]],
     [Object, ["groupBy"]],

@@ -9,6 +9,63 @@
 // changes to them. See docs/snapshot.md for the format.
 "use strict";
 ((lib) => {
+  const {
+    ArrayBufferPrototype,
+    ArrayBufferPrototypeGetByteLength,
+    ArrayIteratorPrototype,
+    ArrayPrototypeFind,
+    ArrayPrototypeMap,
+    ArrayPrototypeSome,
+    AsyncFunctionPrototype,
+    BigIntPrototype,
+    BigIntPrototypeValueOf,
+    BooleanPrototype,
+    BooleanPrototypeValueOf,
+    DataViewPrototype,
+    DataViewPrototypeGetBuffer,
+    DatePrototype,
+    DatePrototypeGetTime,
+    GeneratorFunctionPrototype,
+    GeneratorPrototype,
+    Map,
+    MapIteratorPrototype,
+    MapPrototype,
+    MapPrototypeEntries,
+    MapPrototypeGetSize,
+    MapPrototypeSet,
+    NumberPrototype,
+    NumberPrototypeValueOf,
+    ObjectPrototype,
+    ObjectPrototypeHasOwnProperty,
+    ObjectPrototypeIsPrototypeOf,
+    ObjectPrototypeToString,
+    ReflectConstruct,
+    RegExpPrototype,
+    RegExpPrototypeGetSource,
+    RegExpStringIteratorPrototype,
+    Set,
+    SetIteratorPrototype,
+    SetPrototype,
+    SetPrototypeAdd,
+    SetPrototypeGetSize,
+    SetPrototypeValues,
+    StringIteratorPrototype,
+    StringPrototype,
+    StringPrototypeValueOf,
+    SymbolPrototype,
+    SymbolPrototypeValueOf,
+    SymbolToStringTag,
+    TypedArray,
+    TypedArrayPrototype,
+    TypedArrayPrototypeGetSymbolToStringTag,
+    WeakMapPrototype,
+    WeakMapPrototypeGet,
+    WeakMapPrototypeHas,
+    WeakMapPrototypeSet,
+    WeakSetPrototype,
+    WeakSetPrototypeAdd,
+    WeakSetPrototypeHas,
+  } = lib.primordials;
   const FORMAT = 1;
   const W = 1, E = 2, C = 4; // property attribute bits
 
@@ -43,14 +100,14 @@
     }
     // Intrinsics only reachable through instances.
     const intrinsics = {
-      GeneratorFunction: Object.getPrototypeOf(function* () {}),
-      ArrayIterator: Object.getPrototypeOf([][Symbol.iterator]()),
-      MapIterator: Object.getPrototypeOf(new Map().entries()),
-      SetIterator: Object.getPrototypeOf(new Set().values()),
-      StringIterator: Object.getPrototypeOf(""[Symbol.iterator]()),
-      RegExpStringIterator: Object.getPrototypeOf(/a/g[Symbol.matchAll]("")),
-      TypedArray: Object.getPrototypeOf(Uint8Array),
-      AsyncFunction: Object.getPrototypeOf(async function () {}),
+      GeneratorFunction: GeneratorFunctionPrototype,
+      ArrayIterator: ArrayIteratorPrototype,
+      MapIterator: MapIteratorPrototype,
+      SetIterator: SetIteratorPrototype,
+      StringIterator: StringIteratorPrototype,
+      RegExpStringIterator: RegExpStringIteratorPrototype,
+      TypedArray,
+      AsyncFunction: AsyncFunctionPrototype,
       ThrowTypeError: Object.getOwnPropertyDescriptor(function () { "use strict"; return arguments; }(), "callee").get,
       Timeout: lib.Timeout,
       AsyncGenerator: lib.AsyncGenerator,
@@ -90,42 +147,43 @@
   // ---------------------------------------------------------------------
   class CaptureError extends Error {}
 
-  const tagOf = (o) => Object.prototype.toString.call(o).slice(8, -1);
-  const brand = (fn, o) => {
+  const tagOf = (o) => ObjectPrototypeToString(o).slice(8, -1);
+  // A brand check: the (uncurried) intrinsic throws unless `o` has its internal slot.
+  const brand = (check, o) => {
     try {
-      fn.call(o);
+      check(o);
       return true;
     } catch {
       return false;
     }
   };
-  // Whether `o` is a T: a look at its prototype chain first, as a brand
-  // check costs an exception for every object that is not (most are not).
-  const isProto = Object.prototype.isPrototypeOf;
-  const has = (T, check, o) => Reflect.apply(isProto, T.prototype, [o]) && brand(check, o);
+  // Whether `o` is an instance of `proto`'s kind: a look at its prototype chain
+  // first, as a brand check costs an exception for every object that is not
+  // (most are not).
+  const has = (proto, check, o) => ObjectPrototypeIsPrototypeOf(proto, o) && brand(check, o);
   // Prototypes whose instances the checks above recognise by brand, and the
   // library's async generators (plain objects with hidden state).
-  const knownKinds = new Set([Map, Set, WeakMap, WeakSet, ArrayBuffer, DataView, Object.getPrototypeOf(Uint8Array), Symbol, BigInt].map((T) => T.prototype));
+  const knownKinds = new Set([MapPrototype, SetPrototype, WeakMapPrototype, WeakSetPrototype, ArrayBufferPrototype, DataViewPrototype, TypedArrayPrototype, SymbolPrototype, BigIntPrototype]);
   knownKinds.add(lib.AsyncGenerator);
   const tagOwner = (o) => {
     for (let p = o; p !== null; p = Object.getPrototypeOf(p)) {
-      if (Object.prototype.hasOwnProperty.call(p, Symbol.toStringTag)) return p;
+      if (ObjectPrototypeHasOwnProperty(p, SymbolToStringTag)) return p;
     }
     return null;
   };
-  const getSize = (C) => Object.getOwnPropertyDescriptor(C.prototype, "size").get;
-  const mapSize = getSize(Map), setSize = getSize(Set);
-  const weakMapHas = WeakMap.prototype.has, weakSetHas = WeakSet.prototype.has;
-  const dateValue = Date.prototype.getTime;
-  const regexpSource = Object.getOwnPropertyDescriptor(RegExp.prototype, "source").get;
-  const abLength = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, "byteLength").get;
-  const dvBuffer = Object.getOwnPropertyDescriptor(DataView.prototype, "buffer").get;
-  const taTag = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), Symbol.toStringTag).get;
-  const generatorProto = Object.getPrototypeOf(Object.getPrototypeOf(function* () {}()));
   const isGenerator = (v) => {
-    for (let p = Object.getPrototypeOf(v); p !== null; p = Object.getPrototypeOf(p)) if (p === generatorProto) return true;
+    for (let p = Object.getPrototypeOf(v); p !== null; p = Object.getPrototypeOf(p)) if (p === GeneratorPrototype) return true;
     return false;
   };
+
+  // Boxed primitives: each kind's prototype and its (uncurried) valueOf.
+  const boxes = [
+    [NumberPrototype, NumberPrototypeValueOf],
+    [StringPrototype, StringPrototypeValueOf],
+    [BooleanPrototype, BooleanPrototypeValueOf],
+    [BigIntPrototype, BigIntPrototypeValueOf],
+    [SymbolPrototype, SymbolPrototypeValueOf],
+  ];
 
   function capture(extraRoots) {
     const ids = new Map(); // object/symbol -> node id
@@ -235,48 +293,48 @@
       // Most objects are plain: straight from Object.prototype (or none), only
       // an arguments object is exotic there.
       const rawProto = Object.getPrototypeOf(v);
-      if (rawProto === Object.prototype || rawProto === null) {
+      if (rawProto === ObjectPrototype || rawProto === null) {
         return { ...base, t: tagOf(v) === "Arguments" ? "args" : "obj", props: props(v, id) };
       }
-      if (has(Map, mapSize, v)) {
+      if (has(MapPrototype, MapPrototypeGetSize, v)) {
         const entries = [];
-        for (const [k, x] of Map.prototype.entries.call(v)) entries.push([encode(k, id, "<key>"), encode(x, id, "<entry>")]);
+        for (const [k, x] of MapPrototypeEntries(v)) entries.push([encode(k, id, "<key>"), encode(x, id, "<entry>")]);
         return { ...base, t: "map", entries, props: props(v, id) };
       }
-      if (has(Set, setSize, v)) {
+      if (has(SetPrototype, SetPrototypeGetSize, v)) {
         const entries = [];
-        for (const k of Set.prototype.values.call(v)) entries.push(encode(k, id, "<entry>"));
+        for (const k of SetPrototypeValues(v)) entries.push(encode(k, id, "<entry>"));
         return { ...base, t: "set", entries, props: props(v, id) };
       }
-      if (has(WeakMap, function () { return weakMapHas.call(this, {}); }, v)) {
+      if (has(WeakMapPrototype, (o) => WeakMapPrototypeHas(o, {}), v)) {
         const n = { ...base, t: "weakmap", entries: [], props: props(v, id) };
         weakMaps.push([v, n, id]);
         return n;
       }
-      if (has(WeakSet, function () { return weakSetHas.call(this, {}); }, v)) {
+      if (has(WeakSetPrototype, (o) => WeakSetPrototypeHas(o, {}), v)) {
         const n = { ...base, t: "weakset", entries: [], props: props(v, id) };
         weakMaps.push([v, n, id]);
         return n;
       }
-      if (has(Date, dateValue, v)) return { ...base, t: "date", time: encode(dateValue.call(v)), props: props(v, id) };
-      if (has(RegExp, regexpSource, v)) return { ...base, t: "re", source: v.source, flags: v.flags, props: props(v, id) };
-      if (has(ArrayBuffer, abLength, v)) {
+      if (has(DatePrototype, DatePrototypeGetTime, v)) return { ...base, t: "date", time: encode(DatePrototypeGetTime(v)), props: props(v, id) };
+      if (has(RegExpPrototype, RegExpPrototypeGetSource, v)) return { ...base, t: "re", source: v.source, flags: v.flags, props: props(v, id) };
+      if (has(ArrayBufferPrototype, ArrayBufferPrototypeGetByteLength, v)) {
         const bytes = new Uint8Array(v);
         let hex = "";
         for (let i = 0; i < bytes.length; i++) hex += (bytes[i] < 16 ? "0" : "") + bytes[i].toString(16);
         return { ...base, t: "ab", hex, props: props(v, id) };
       }
       if (ArrayBuffer.isView(v)) {
-        const type = taTag.call(v);
-        const buffer = encode(type ? v.buffer : dvBuffer.call(v), id, "<buffer>");
+        const type = TypedArrayPrototypeGetSymbolToStringTag(v);
+        const buffer = encode(type ? v.buffer : DataViewPrototypeGetBuffer(v), id, "<buffer>");
         const length = type ? v.length : v.byteLength;
         return { ...base, t: type ? "ta" : "dv", type, buffer, offset: v.byteOffset, length, props: props(v, id, (k) => type && typeof k === "string" && /^\d+$/.test(k)) };
       }
       const tag = tagOf(v);
       if (tag === "Error" || v instanceof Error) return { ...base, t: "err", props: props(v, id) };
       if (tag === "Arguments") return { ...base, t: "args", props: props(v, id) };
-      for (const [T, valueOf] of [[Number, Number.prototype.valueOf], [String, String.prototype.valueOf], [Boolean, Boolean.prototype.valueOf], [BigInt, BigInt.prototype.valueOf], [Symbol, Symbol.prototype.valueOf]]) {
-        if (has(T, valueOf, v)) return { ...base, t: "box", value: encode(valueOf.call(v), id, "<value>"), props: props(v, id, T === String ? (k) => typeof k === "string" && /^\d+$/.test(k) : undefined) };
+      for (const [proto, valueOf] of boxes) {
+        if (has(proto, valueOf, v)) return { ...base, t: "box", value: encode(valueOf(v), id, "<value>"), props: props(v, id, proto === StringPrototype ? (k) => typeof k === "string" && /^\d+$/.test(k) : undefined) };
       }
       // A generator function's `prototype` (the function itself may be gone).
       if (lib.genProtos.has(v)) return { ...base, t: "genproto", peekable: lib.genProtos.get(v), props: props(v, id) };
@@ -348,11 +406,11 @@
       grew = false;
       for (const [wm, n, id] of weakMaps) {
         for (const obj of [...ids.keys()]) {
-          if (!isObject(obj) || lib.A.some(n.entries, (e) => (e.r ?? e[0].r) === ids.get(obj))) continue;
-          if (n.t === "weakmap" && weakMapHas.call(wm, obj)) {
-            n.entries.push([{ r: ids.get(obj) }, encode(WeakMap.prototype.get.call(wm, obj), id, "<entry>")]);
+          if (!isObject(obj) || ArrayPrototypeSome(n.entries, (e) => (e.r ?? e[0].r) === ids.get(obj))) continue;
+          if (n.t === "weakmap" && WeakMapPrototypeHas(wm, obj)) {
+            n.entries.push([{ r: ids.get(obj) }, encode(WeakMapPrototypeGet(wm, obj), id, "<entry>")]);
             grew = true;
-          } else if (n.t === "weakset" && weakSetHas.call(wm, obj)) {
+          } else if (n.t === "weakset" && WeakSetPrototypeHas(wm, obj)) {
             n.entries.push({ r: ids.get(obj) });
             grew = true;
           }
@@ -393,7 +451,7 @@
         // (factories read the chain when they create a function). Bound before its parent link is decoded, so a cycle through "^" ends.
         values[id] = {};
         made[id] = true;
-        const parent = lib.A.find(n.props, (p) => p[0] === "^" && p.length === 3);
+        const parent = ArrayPrototypeFind(n.props, (p) => p[0] === "^" && p.length === 3);
         if (parent) values[id]["^"] = decode(parent[2]);
         return values[id];
       }
@@ -451,7 +509,7 @@
           // class object says which one it was.
           const superProto = decode(n.proto);
           const fn = factory(env, superProto);
-          const protoProp = lib.A.find(n.props, (p) => p[0] === "prototype");
+          const protoProp = ArrayPrototypeFind(n.props, (p) => p[0] === "prototype");
           if (protoProp && typeof fn === "function" && isObject(fn.prototype)) bind(protoProp[2], fn.prototype);
           return fn;
         }
@@ -475,8 +533,8 @@
           return proto;
         }
         case "args": return (function () { return arguments; })();
-        case "map": return Reflect.construct(Map, [], protoCtor(n));
-        case "set": return Reflect.construct(Set, [], protoCtor(n));
+        case "map": return ReflectConstruct(Map, [], protoCtor(n));
+        case "set": return ReflectConstruct(Set, [], protoCtor(n));
         case "weakmap": return new WeakMap();
         case "weakset": return new WeakSet();
         case "date": return new Date(decode(n.time));
@@ -527,17 +585,17 @@
       const n = snap.nodes[id];
       const o = values[id];
       if (n.t === "builtin" || n.t === "sym" || n.t === "symfor" || n.t === "priv") continue;
-      const saved = new Set(lib.A.map(n.props, (p) => decodeKey(p[0])));
+      const saved = new Set(ArrayPrototypeMap(n.props, (p) => decodeKey(p[0])));
       for (const key of Reflect.ownKeys(o)) {
         if (!saved.has(key)) {
           const d = Reflect.getOwnPropertyDescriptor(o, key);
           if (d.configurable) Reflect.deleteProperty(o, key);
         }
       }
-      if (n.t === "map") for (const [k, v] of n.entries) Map.prototype.set.call(o, decode(k), decode(v));
-      if (n.t === "set") for (const k of n.entries) Set.prototype.add.call(o, decode(k));
-      if (n.t === "weakmap") for (const [k, v] of n.entries) o.set(decode(k), decode(v));
-      if (n.t === "weakset") for (const k of n.entries) o.add(decode(k));
+      if (n.t === "map") for (const [k, v] of n.entries) MapPrototypeSet(o, decode(k), decode(v));
+      if (n.t === "set") for (const k of n.entries) SetPrototypeAdd(o, decode(k));
+      if (n.t === "weakmap") for (const [k, v] of n.entries) WeakMapPrototypeSet(o, decode(k), decode(v));
+      if (n.t === "weakset") for (const k of n.entries) WeakSetPrototypeAdd(o, decode(k));
       defineAll(o, n.props);
       const proto = decode(n.proto);
       if (Object.getPrototypeOf(o) !== proto) Object.setPrototypeOf(o, proto);

@@ -3,6 +3,7 @@
 // until the next turn to the host.
 "use strict";
 ((lib) => {
+  const { ReflectApply } = lib.primordials;
   const ops = lib.ops;
   // Thrown to unwind everything once the program must end (uncaught error, process exit).
   const EXIT = (lib.EXIT = Object.freeze({ things: "exit" }));
@@ -32,7 +33,7 @@
   // were captured ends the program with its snapshot.
   lib.runTask = (fn, thisArg, args) => {
     try {
-      Reflect.apply(fn, thisArg, args);
+      ReflectApply(fn, thisArg, args);
     } catch (err) {
       if (err === EXIT) throw err;
       lib.fatal(err);
