@@ -658,5 +658,41 @@ const qjsError = new Error("qjs");
 Object.defineProperty(qjsError, "stack", { value: "    at f (a.js:1)\n    at <eval> (a.js:3)\n", enumerable: false });
 check("quickjs-style stack", "Error: qjs\n    at f (a.js:1)\n    at <eval> (a.js:3)", () => lib.format(qjsError));
 
+// The library takes its built-ins from 00_boot.js's primordials: a program that replaces
+// them (an instrumented program's prelude replaces Array.prototype's callback takers)
+// changes nothing.
+{
+  const values = [
+    [1, [2, { a: new Map([[1, { b: new Set([3]) }]]) }]], { s: "y".repeat(100), a: Array(30).fill(7) },
+    new Error("e"), Object.create(null), new Date(0), /re/g, new Uint8Array(4), Symbol("s"),
+    { [Symbol("k")]: 1, get g() { return 1; } }, class A {}, function f() {}, new WeakMap(), Object(1n),
+  ];
+  const show = () => {
+    const out = [];
+    for (const v of values) out.push(lib.inspect(v, { showHidden: true, sorted: true }), lib.format("%o %O %s", v, v, v));
+    return out.join("\n");
+  };
+  const expected = show();
+  const replaced = [[Reflect, "apply"], [Object, "getPrototypeOf"], [Object, "getOwnPropertyDescriptor"],
+    [Object.prototype, "hasOwnProperty"], [Object.prototype, "toString"], [Function.prototype, "call"],
+    [Map.prototype, "entries"], [Set.prototype, "values"], [Date.prototype, "toISOString"]];
+  for (const name of ["every", "filter", "find", "findIndex", "forEach", "map", "reduce", "some", "sort", "flatMap"]) {
+    replaced.push([Array.prototype, name]);
+  }
+  const originals = [];
+  for (const [holder, name] of replaced) {
+    originals.push(holder[name]);
+    holder[name] = () => { throw new Error(`the program's ${name}`); };
+  }
+  let actual;
+  try {
+    actual = show();
+  } catch (e) {
+    actual = `THREW ${e && e.stack}`;
+  }
+  for (let i = 0; i < replaced.length; i++) replaced[i][0][replaced[i][1]] = originals[i];
+  check("built-ins replaced by the program", expected, () => actual);
+}
+
 console.log(`${passed} passed, ${failed} failed`);
 process.exitCode = failed === 0 ? 0 : 1;
