@@ -3,7 +3,8 @@
 // program: a program sees ECMAScript plus the node-like globals we install.
 // It also takes, once, the built-ins the rest of the library uses
 // (`lib.primordials`), and holds what all the files share: the registry of
-// runtime functions, hidden keys and captures held off.
+// runtime functions, hidden keys, captures held off and the parts of the
+// state a snapshot carries.
 "use strict";
 ((global) => {
   const core = global.Deno.core;
@@ -95,6 +96,12 @@
     libFactories: {},
     libFnMeta: new WeakMap(),
     config: JSON.parse(ops.op_things_config()),
+    // The parts of the library whose state a snapshot carries (the timers, the
+    // job queue, console, random, ...), each under the name of its root in the
+    // snapshot: `save(now)` returns the part's state as data for the snapshot
+    // graph, and `restore(data, now)` takes such data back (`now`: the clock
+    // then). 10_snapshot.js only goes through them, in the order they came.
+    stateParts: {},
   };
   lib.libFn = (kind, state) => {
     const f = lib.libFactories[kind](state);

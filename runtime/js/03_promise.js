@@ -36,6 +36,7 @@
     ArrayIsArray,
     FunctionPrototypeCall, // FunctionPrototypeCall(f, this, ...args)
     FunctionPrototypeToString,
+    ObjectAssign,
     ObjectCreate,
     ObjectDefineProperty,
     ObjectGetOwnPropertyDescriptor,
@@ -49,8 +50,14 @@
     TypeError,
   } = lib.primordials;
 
-  // Jobs and pending rejections live here so the snapshot sees them.
+  // Jobs and pending rejections live here, as the snapshot sees them.
   const queueObject = { jobs: [], head: 0, rejections: [] };
+  lib.stateParts.microtasks = {
+    save: () => queueObject,
+    restore(data) {
+      ObjectAssign(queueObject, data);
+    },
+  };
   // Compact the job array once this many consumed slots pile up at its front.
   const COMPACT_THRESHOLD = 4096;
   let draining = false;
@@ -733,5 +740,4 @@
   lib.queueMicrotask = queueMicrotask;  // the program-visible queueMicrotask(fn)
   lib.runMicrotasks = runMicrotasks;    // drains the job queue, FIFO, including jobs queued while draining; then reports unhandled rejections
   lib.promiseState = promiseState;      // (v) -> undefined if v is not one of your promises, else {state:'pending'|'fulfilled'|'rejected', value}
-  lib.microtasks = queueObject;         // the queue itself, a plain object {jobs: []} the snapshot serializes
 })(globalThis.__things);

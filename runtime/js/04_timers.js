@@ -1,7 +1,7 @@
 // 04_timers.js: node's timers (setTimeout/setInterval/setImmediate and their clear
 // functions) and the event-loop turn the host drives. All loop state is plain
-// data in `lib.loop`, so a snapshot can carry pending timers with their
-// remaining time.
+// data in `loop`, so a snapshot can carry pending timers with their remaining
+// time.
 "use strict";
 ((lib) => {
   const { ObjectDefineProperty } = lib.primordials;
@@ -9,7 +9,7 @@
   const idKey = Symbol("things.timerId");
   lib.hiddenKeys.add(idKey);
 
-  const loop = (lib.loop = {
+  const loop = {
     nextId: 1,
     seq: 0,
     // Cached loop time, as libuv's uv_now(): timers started during one turn share it.
@@ -18,7 +18,30 @@
     immediates: [], // records queued for the next check phase
     checkBatch: [], // the check phase in progress
     checkIndex: 0,
-  });
+  };
+  // In a snapshot, timers have their remaining time instead of the time they
+  // are due: a restore re-arms them from the moment it starts.
+  lib.stateParts.loop = {
+    save(now) {
+      const timers = [];
+      for (const t of loop.timers.values()) timers.push({ ...t, due: undefined, remaining: Math.max(0, t.due - now) });
+      return { ...loop, timers, now: undefined };
+    },
+    restore(data, now) {
+      loop.timers.clear();
+      for (const t of data.timers) {
+        const rec = { ...t, due: now + t.remaining };
+        delete rec.remaining;
+        loop.timers.set(rec.id, rec);
+      }
+      loop.nextId = data.nextId;
+      loop.seq = data.seq;
+      loop.now = now;
+      loop.immediates = data.immediates;
+      loop.checkBatch = data.checkBatch;
+      loop.checkIndex = data.checkIndex;
+    },
+  };
 
   class Timeout {
     constructor(id) {

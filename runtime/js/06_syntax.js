@@ -143,12 +143,18 @@
     throw new TypeError("Assignment to constant variable.");
   };
   // Each tagged template site's strings array (instrumenter/src/tagged_templates.rs).
-  lib.templates = {};
+  let templates = {};
   lib.tpl = (site, cooked, raw) => {
-    const made = lib.templates[site];
+    const made = templates[site];
     if (made !== undefined) return made;
     Object.defineProperty(cooked, "raw", { value: Object.freeze(raw) });
-    return (lib.templates[site] = Object.freeze(cooked));
+    return (templates[site] = Object.freeze(cooked));
+  };
+  lib.stateParts.templates = {
+    save: () => templates,
+    restore(data) {
+      templates = data;
+    },
   };
   lib.tdz = (name) => {
     throw new ReferenceError(`Cannot access '${name}' before initialization`);

@@ -621,16 +621,13 @@
   // ---------------------------------------------------------------------
   // Entry points the host calls
   // ---------------------------------------------------------------------
+  // The roots of a snapshot: what each part of the library saves (00_boot.js,
+  // `stateParts`), by its name.
   const stateRoots = () => {
     const now = lib.now();
-    const timers = [];
-    for (const t of lib.loop.timers.values()) timers.push({ ...t, due: undefined, remaining: Math.max(0, t.due - now) });
-    const loop = { ...lib.loop, timers, now: undefined };
-    // console.time starts, as time already elapsed (the clock restarts with the process).
-    const elapsed = new Map();
-    for (const [label, t] of lib.consoleState.timers) elapsed.set(label, now - t);
-    const console = { counts: lib.consoleState.counts, elapsed };
-    return { loop, microtasks: lib.microtasks, random: Array.from(lib.random.s), module: lib.module, templates: lib.templates, console };
+    const roots = {};
+    for (const [name, part] of Object.entries(lib.stateParts)) roots[name] = part.save(now);
+    return roots;
   };
 
   // Hands the snapshot to the host, which says whether the program goes on
@@ -676,25 +673,10 @@
       lib.restoring = false;
     }
     const now = lib.now();
-    const loop = roots.loop;
-    lib.loop.timers.clear();
-    for (const t of loop.timers) {
-      const rec = { ...t, due: now + t.remaining };
-      delete rec.remaining;
-      lib.loop.timers.set(rec.id, rec);
+    for (const [name, part] of Object.entries(lib.stateParts)) {
+      if (!ObjectPrototypeHasOwnProperty(roots, name)) throw new Error(`the snapshot has no state for ${name}`);
+      part.restore(roots[name], now);
     }
-    lib.loop.nextId = loop.nextId;
-    lib.loop.seq = loop.seq;
-    lib.loop.now = now;
-    lib.loop.immediates = loop.immediates;
-    lib.loop.checkBatch = loop.checkBatch;
-    lib.loop.checkIndex = loop.checkIndex;
-    Object.assign(lib.microtasks, roots.microtasks);
-    lib.random.s.set(roots.random);
-    lib.module = roots.module;
-    lib.templates = roots.templates;
-    lib.consoleState.counts = roots.console.counts;
-    for (const [label, ms] of roots.console.elapsed) lib.consoleState.timers.set(label, now - ms);
     lib.ops.op_things_running();
     if (roots.stack) {
       // Finish the task that was interrupted, from its innermost frame's yield point.

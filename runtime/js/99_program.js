@@ -58,9 +58,15 @@
 
   // Node's CommonJS module scope, as globals (part of the program's state):
   // `this` at top level is module.exports; there is no module system.
+  let module;
+  lib.stateParts.module = {
+    save: () => module,
+    restore(data) {
+      module = data;
+    },
+  };
   lib.start = () => {
-    const module = { exports: {} };
-    lib.module = module;
+    module = { exports: {} };
     lib.history = [];
     const define = (name, value) =>
       Object.defineProperty(globalThis, name, { value, writable: true, enumerable: false, configurable: true });

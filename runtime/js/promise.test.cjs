@@ -8,7 +8,7 @@ const { lib, sources } = load(["03_promise.js"]);
 const source = sources["03_promise.js"];
 const ThingsPromise = lib.Promise;
 // The job queue, as a snapshot sees it.
-const jobQueue = () => lib.microtasks;
+const jobQueue = () => lib.stateParts.microtasks.save(lib.now());
 
 // ---------------------------------------------------------------------------
 // Logging: every scenario writes strings into the current log.
