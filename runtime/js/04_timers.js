@@ -20,11 +20,13 @@
     checkIndex: 0,
   };
   // In a snapshot, timers have their remaining time instead of the time they
-  // are due: a restore re-arms them from the moment it starts.
+  // are due: a restore re-arms them from the moment it starts. A timer
+  // already overdue keeps how much (a negative time), so overdue timers still
+  // run in the order they were due.
   lib.stateParts.loop = {
     save(now) {
       const timers = [];
-      for (const t of loop.timers.values()) timers.push({ ...t, due: undefined, remaining: Math.max(0, t.due - now) });
+      for (const t of loop.timers.values()) timers.push({ ...t, due: undefined, remaining: t.due - now });
       return { ...loop, timers, now: undefined };
     },
     restore(data, now) {

@@ -2,7 +2,7 @@
 // scripts the way the host does (engine.rs): classic scripts, in load order,
 // against globalThis.__things, starting with 00_boot.js. The host's ops are
 // stood in for by node: the library's configuration (JSON, as
-// op_things_config gives it), the clock and output.
+// op_things_config gives it), the clock (node's, or `now`) and output.
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -13,8 +13,7 @@ const NODE_GLOBALS = ["console", "performance", "WebAssembly"];
 
 // Loads 00_boot.js and then `files` (names in runtime/js). Returns the
 // library object and each file's source by name.
-function load(files, config = {}) {
-  const now = performance.now.bind(performance);
+function load(files, { config = {}, now = performance.now.bind(performance) } = {}) {
   const kept = NODE_GLOBALS.map((name) => [name, Object.getOwnPropertyDescriptor(globalThis, name)]);
   globalThis.Deno = {
     core: {
