@@ -100,9 +100,10 @@
     // job queue, console, random, ...), each under the name of its root in the
     // snapshot: `save(now)` returns the part's state as data for the snapshot
     // graph, and `restore(data, now)` takes such data back (`now`: the clock
-    // then). 10_snapshot.js only goes through them, in the order they came.
+    // then). 13_snapshot.js only goes through them, in the order they came.
     stateParts: {},
   };
+  lib.isObject = (v) => (typeof v === "object" && v !== null) || typeof v === "function";
   lib.libFn = (kind, state) => {
     const f = lib.libFactories[kind](state);
     lib.libFnMeta.set(f, { kind, state });

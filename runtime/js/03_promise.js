@@ -65,7 +65,7 @@
   // ---------------------------------------------------------------------------
   // Small helpers.
   // ---------------------------------------------------------------------------
-  const isObject = (v) => (typeof v === "object" && v !== null) || typeof v === "function";
+  const { isObject } = lib;
 
   // The state record if v is one of our promises (the spec's IsPromise), else undefined.
   function recordOf(v) {

@@ -30,7 +30,10 @@ const LIBRARY: &[(&str, &str)] = library![
     "07_capture.js",
     "08_async.js",
     "09_globals.js",
-    "10_snapshot.js",
+    "10_builtins.js",
+    "11_graph_write.js",
+    "12_graph_read.js",
+    "13_snapshot.js",
     "99_program.js",
 ];
 
