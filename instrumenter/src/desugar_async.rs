@@ -1,5 +1,5 @@
 //! Async functions and async generators become generators driven by the
-//! runtime library (runtime/js/async.js), so that awaiting goes through the
+//! runtime library (runtime/js/08_async.js), so that awaiting goes through the
 //! library's Promise and its single job queue (the order of events stays
 //! node's), and a suspended one is a generator the runtime can reach.
 //!

@@ -1,7 +1,7 @@
 //! `for await` in a function that `desugar_async` turned into a generator
 //! (a `for await` whose function is no longer async): a loop whose awaits
 //! are yields (the driver awaits them), over library state a snapshot can
-//! carry (`$things.asyncIterOf`, runtime/js/async.js). Loops in functions
+//! carry (`$things.asyncIterOf`, runtime/js/08_async.js). Loops in functions
 //! left native stay as they are.
 //!
 //! `for await (const x of xs) body` becomes

@@ -1,17 +1,11 @@
-// Compares inspect.js (lib.format / lib.inspect) with node's own util.format / util.inspect.
-// Run: node runtime/js/inspect.test.cjs
+// Compares 01_inspect.js (lib.format / lib.inspect) with node's own util.format / util.inspect.
+// Run: node runtime/js/inspect.test.cjs; it prints what differs, then `N passed, M failed`,
+// and exits 1 if anything failed.
 "use strict";
 const util = require("util");
+const { load } = require("./harness.cjs");
 
-// The engine's array methods, as 00_boot.js gives them to the library.
-const A = {};
-for (const name of ["filter", "find", "forEach", "map", "some", "sort"]) {
-  const native = Array.prototype[name];
-  A[name] = (array, ...args) => Reflect.apply(native, array, args);
-}
-globalThis.__things = { A };
-require("./inspect.js");
-const lib = globalThis.__things;
+const { lib } = load(["01_inspect.js"]);
 
 const cases = []; // [label, args]
 const inspectCases = []; // [label, value, options]
@@ -637,11 +631,11 @@ for (const [label, value, options] of inspectCases) {
 
 // Host hooks: hidden keys and promise state.
 const hidden = Symbol("hidden");
-lib.hiddenKeys = new Set([hidden]);
+lib.hiddenKeys.add(hidden);
 check("hook: hiddenKeys", util.format({ a: 1 }), () => lib.format({ a: 1, [hidden]: 2 }));
 check("hook: hiddenKeys non-enumerable showHidden", util.format("%o", { a: 1 }),
   () => lib.format("%o", Object.defineProperty({ a: 1 }, hidden, { value: 1 })));
-lib.hiddenKeys = undefined;
+lib.hiddenKeys.delete(hidden);
 
 const states = new Map();
 lib.promiseState = (p) => states.get(p);
@@ -663,6 +657,42 @@ lib.promiseState = undefined;
 const qjsError = new Error("qjs");
 Object.defineProperty(qjsError, "stack", { value: "    at f (a.js:1)\n    at <eval> (a.js:3)\n", enumerable: false });
 check("quickjs-style stack", "Error: qjs\n    at f (a.js:1)\n    at <eval> (a.js:3)", () => lib.format(qjsError));
+
+// The library takes its built-ins from 00_boot.js's primordials: a program that replaces
+// them (an instrumented program's prelude replaces Array.prototype's callback takers)
+// changes nothing.
+{
+  const values = [
+    [1, [2, { a: new Map([[1, { b: new Set([3]) }]]) }]], { s: "y".repeat(100), a: Array(30).fill(7) },
+    new Error("e"), Object.create(null), new Date(0), /re/g, new Uint8Array(4), Symbol("s"),
+    { [Symbol("k")]: 1, get g() { return 1; } }, class A {}, function f() {}, new WeakMap(), Object(1n),
+  ];
+  const show = () => {
+    const out = [];
+    for (const v of values) out.push(lib.inspect(v, { showHidden: true, sorted: true }), lib.format("%o %O %s", v, v, v));
+    return out.join("\n");
+  };
+  const expected = show();
+  const replaced = [[Reflect, "apply"], [Object, "getPrototypeOf"], [Object, "getOwnPropertyDescriptor"],
+    [Object.prototype, "hasOwnProperty"], [Object.prototype, "toString"], [Function.prototype, "call"],
+    [Map.prototype, "entries"], [Set.prototype, "values"], [Date.prototype, "toISOString"]];
+  for (const name of ["every", "filter", "find", "findIndex", "forEach", "map", "reduce", "some", "sort", "flatMap"]) {
+    replaced.push([Array.prototype, name]);
+  }
+  const originals = [];
+  for (const [holder, name] of replaced) {
+    originals.push(holder[name]);
+    holder[name] = () => { throw new Error(`the program's ${name}`); };
+  }
+  let actual;
+  try {
+    actual = show();
+  } catch (e) {
+    actual = `THREW ${e && e.stack}`;
+  }
+  for (let i = 0; i < replaced.length; i++) replaced[i][0][replaced[i][1]] = originals[i];
+  check("built-ins replaced by the program", expected, () => actual);
+}
 
 console.log(`${passed} passed, ${failed} failed`);
 process.exitCode = failed === 0 ? 0 : 1;

@@ -1,16 +1,14 @@
 // promise.test.cjs: runs each ordering scenario against node's native Promise and against
-// promise.js, and requires identical logs. Run with `node promise.test.cjs`.
+// 03_promise.js, and requires identical logs. Run with `node runtime/js/promise.test.cjs`;
+// it prints what differs, then `N passed, M failed`, and exits 1 if anything failed.
 "use strict";
-const fs = require("fs");
-const path = require("path");
-const vm = require("vm");
+const { load } = require("./harness.cjs");
 
-// Load promise.js the way the host does: as a classic script, against globalThis.__things.
-globalThis.__things = { hiddenKeys: new Set() };
-const lib = globalThis.__things;
-const source = fs.readFileSync(path.join(__dirname, "promise.js"), "utf8");
-vm.runInThisContext(source, { filename: "promise.js" });
+const { lib, sources } = load(["03_promise.js"]);
+const source = sources["03_promise.js"];
 const ThingsPromise = lib.Promise;
+// The job queue, as a snapshot sees it.
+const jobQueue = () => lib.stateParts.microtasks.save(lib.now());
 
 // ---------------------------------------------------------------------------
 // Logging: every scenario writes strings into the current log.
@@ -33,13 +31,16 @@ function fmt(v) {
   return "{" + Object.keys(v).map((k) => k + ":" + fmt(v[k])).join(",") + "}";
 }
 
-const log = (...args) => currentLog.push(args.map((a) => (typeof a === "string" ? a : fmt(a))).join(" "));
+// Events outside any scenario (a rejection the runner left unhandled, say) are failures.
+const outside = [];
+const note = (line) => (currentLog ? currentLog.push(line) : outside.push(line));
+const log = (...args) => note(args.map((a) => (typeof a === "string" ? a : fmt(a))).join(" "));
 
-process.on("unhandledRejection", (reason) => currentLog && currentLog.push("unhandled " + fmt(reason)));
-process.on("uncaughtException", (err) => currentLog && currentLog.push("uncaught " + fmt(err)));
-lib.onUnhandledRejection = (reason) => currentLog.push("unhandled " + fmt(reason));
+process.on("unhandledRejection", (reason) => note("unhandled " + fmt(reason)));
+process.on("uncaughtException", (err) => note("uncaught " + fmt(err)));
+lib.onUnhandledRejection = (reason) => note("unhandled " + fmt(reason));
 lib.onUncaughtException = (err) => {
-  currentLog.push("uncaught " + fmt(err));
+  note("uncaught " + fmt(err));
   return true;
 };
 
@@ -480,7 +481,7 @@ const ownScenarios = {
     log(lp(pending));
   },
   "jobs are plain data"(P, qm) {
-    const jobs = lib.microtasks.jobs;
+    const jobs = jobQueue().jobs;
     const start = jobs.length;
     P.resolve(1).then(() => {});
     P.resolve({ then(f) { f(); } });
@@ -514,8 +515,8 @@ const ownExpected = {
   "runtime functions are registered and restorable": ['promise.resolve ["promise","alreadyResolved"]', "v restored"],
 };
 
-// Every function promise.js creates after load must be in libFnMeta. Functions whose
-// source text lies inside promise.js and which are not load-time exports are runtime ones.
+// Every function 03_promise.js creates after load must be in libFnMeta. Functions whose
+// source text lies inside 03_promise.js and which are not load-time exports are runtime ones.
 function checkNoStrayClosures() {
   const loadTime = new Set([ThingsPromise, lib.queueMicrotask, lib.runMicrotasks, lib.promiseState, lib.libFn,
     ...Object.values(lib.libFactories)]);
@@ -561,7 +562,7 @@ async function runNative(fn) {
 function runOwn(fn, probe) {
   currentLog = [];
   try { fn(ThingsPromise, lib.queueMicrotask); } catch (e) { log("sync throw", e); }
-  if (probe) probe.walk(lib.microtasks);
+  if (probe) probe.walk(jobQueue());
   lib.runMicrotasks();
   const out = currentLog;
   currentLog = null;
@@ -577,6 +578,44 @@ function report(name, expected, actual) {
     console.log(`  ${mark} expected: ${expected[i]}\n     actual:   ${actual[i]}`);
   }
   return false;
+}
+
+// The library takes its built-ins from 00_boot.js's primordials: promises work the same
+// when the program has replaced them. Returns the log of a few promise operations, run
+// with the built-ins as they are and then replaced.
+function withReplacedBuiltins() {
+  const run = () => {
+    const out = [];
+    const note = (text) => { out[out.length] = text; };
+    const P = ThingsPromise;
+    P.resolve(1).then((v) => note("then " + v)).finally(() => note("finally"));
+    P.all([1, P.resolve(2), { then(f) { f(3); } }]).then((v) => note("all " + v));
+    P.any([P.reject(1), P.resolve(2)]).then((v) => note("any " + v));
+    P.race([new P(() => {}), P.reject("r")]).catch((e) => note("race " + e));
+    new P((r) => r(P.resolve("nested"))).then((v) => note(v));
+    class Sub extends P {}
+    Sub.resolve(4).then((v) => note("sub " + v + " " + (Sub.resolve(5) instanceof Sub)));
+    lib.runMicrotasks();
+    return out.join("; ");
+  };
+  const expected = run();
+  const replaced = [[Reflect, "apply"], [Reflect, "construct"], [Object, "create"], [Object, "defineProperty"],
+    [Object, "getPrototypeOf"], [Object, "getOwnPropertyDescriptor"], [Object.prototype, "hasOwnProperty"],
+    [Function.prototype, "call"], [Function.prototype, "toString"], [Array, "isArray"], [Array.prototype, "push"],
+    [Array.prototype, "map"], [Array.prototype, "forEach"], [Array.prototype, "shift"]];
+  const originals = [];
+  for (const [holder, name] of replaced) {
+    originals[originals.length] = holder[name];
+    holder[name] = () => { throw new Error(`the program's ${name}`); };
+  }
+  let actual;
+  try {
+    actual = run();
+  } catch (e) {
+    actual = "THREW " + e;
+  }
+  for (let i = 0; i < replaced.length; i++) replaced[i][0][replaced[i][1]] = originals[i];
+  return [[expected], [actual]];
 }
 
 function benchmark() {
@@ -596,22 +635,37 @@ function benchmark() {
   return `benchmark: ${N} chained thens ${chain}ms, Promise.all of ${N / 10} ${Date.now() - t1}ms (result ${result})`;
 }
 
+let passed = 0;
+const failed = [];
 (async () => {
-  let passed = 0;
-  let failed = 0;
   const probe = checkNoStrayClosures();
   for (const [name, fn] of Object.entries(scenarios)) {
     const expected = await runNative(fn);
     const actual = runOwn(fn, probe);
-    if (report(name, expected, actual)) passed++; else failed++;
+    if (report(name, expected, actual)) passed++; else failed.push(name);
   }
   for (const [name, fn] of Object.entries(ownScenarios)) {
-    if (report(name, ownExpected[name], runOwn(fn, probe))) passed++; else failed++;
+    if (report(name, ownExpected[name], runOwn(fn, probe))) passed++; else failed.push(name);
   }
-  // Jobs and promise state must stay plain data: no stray closures from promise.js.
-  if (probe.stray.length === 0 && lib.microtasks.jobs.length === 0) passed++;
-  else { failed++; console.log("MISMATCH: stray runtime closures", probe.stray, lib.microtasks.jobs.length); }
+  // Jobs and promise state must stay plain data: no stray closures from 03_promise.js.
+  const left = jobQueue().jobs.length;
+  if (probe.stray.length === 0 && left === 0) passed++;
+  else {
+    failed.push("stray runtime closures");
+    console.log("MISMATCH: stray runtime closures", probe.stray, left);
+  }
+  if (report("built-ins replaced by the program", ...withReplacedBuiltins())) passed++;
+  else failed.push("built-ins replaced by the program");
   console.log(benchmark());
-  console.log(`${passed} passed, ${failed} failed`);
-  process.exitCode = failed === 0 ? 0 : 1;
-})();
+  if (outside.length > 0) {
+    failed.push("events outside any scenario");
+    console.log("MISMATCH: events outside any scenario\n  " + outside.join("\n  "));
+  }
+})().catch((err) => {
+  console.log("promise.test.cjs stopped:", err);
+  failed.push("the runner itself");
+}).finally(() => {
+  if (failed.length > 0) console.log(`FAILED: ${failed.join("; ")}`);
+  console.log(`${passed} passed, ${failed.length} failed`);
+  process.exitCode = failed.length === 0 ? 0 : 1;
+});

@@ -1,7 +1,7 @@
 //! `yield* iterable` as a loop of plain yields, so that a generator
 //! suspended inside a delegation is suspended at one of its own yield sites
 //! (which a snapshot can record) and the delegation's position lives in a
-//! library state object (see `$things.delegate` in runtime/js/capture.js).
+//! library state object (see `$things.delegate` in runtime/js/06_syntax.js).
 //!
 //! With `D` the state: each turn steps the inner iterator with how the outer
 //! generator was resumed (`next`: mode 0, `throw`: mode 1); `return` is seen

@@ -12,25 +12,30 @@ use super::ops::{things_host, HostState};
 const ENGINE_STACK_KIB: usize = 64 * 1024;
 pub const THREAD_STACK_BYTES: usize = 256 << 20;
 
-/// The runtime library, in load order; each file is a classic script that
-/// adds to `globalThis.__things`.
-const LIBRARY: &[(&str, &str)] = &[
-    ("things:boot.js", include_str!("../../js/00_boot.js")),
-    ("things:inspect.js", include_str!("../../js/inspect.js")),
-    ("things:console.js", include_str!("../../js/console.js")),
-    ("things:promise.js", include_str!("../../js/promise.js")),
-    ("things:timers.js", include_str!("../../js/timers.js")),
-    ("things:registry.js", include_str!("../../js/registry.js")),
-    ("things:syntax.js", include_str!("../../js/syntax.js")),
-    ("things:capture.js", include_str!("../../js/capture.js")),
-    ("things:async.js", include_str!("../../js/async.js")),
-    ("things:globals.js", include_str!("../../js/globals.js")),
-    ("things:snapshot.js", include_str!("../../js/snapshot.js")),
-    (
-        "things:source_map.js",
-        include_str!("../../js/source_map.js"),
-    ),
-    ("things:program.js", include_str!("../../js/program.js")),
+/// The runtime library, in load order (the number each file's name starts
+/// with); each file is a classic script that adds to `globalThis.__things`.
+macro_rules! library {
+    ($($file:literal),* $(,)?) => {
+        &[$((concat!("things:", $file), include_str!(concat!("../../js/", $file)))),*]
+    };
+}
+const LIBRARY: &[(&str, &str)] = library![
+    "00_boot.js",
+    "01_inspect.js",
+    "02_console.js",
+    "03_promise.js",
+    "04_timers.js",
+    "05_registry.js",
+    "06_syntax.js",
+    "07_capture.js",
+    "08_async.js",
+    "09_globals.js",
+    "10_builtins.js",
+    "11_graph_write.js",
+    "12_graph_read.js",
+    "13_snapshot.js",
+    "14_source_map.js",
+    "99_program.js",
 ];
 
 fn set_flags_once() {

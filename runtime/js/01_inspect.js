@@ -1,4 +1,4 @@
-// inspect.js: node-compatible formatting of values for console.log (util.inspect / util.format).
+// 01_inspect.js: node-compatible formatting of values for console.log (util.inspect / util.format).
 //
 // Mirrors the output of Node 20's util.inspect / util.format (colors are never emitted).
 //
@@ -29,94 +29,103 @@
   if (!lib) return;
 
   // ---------------------------------------------------------------------------
-  // Intrinsics captured at load time, so later user monkey-patching cannot change output.
+  // Intrinsics, from the library's primordials (00_boot.js), so that a program's
+  // monkey-patching cannot change output.
   // ---------------------------------------------------------------------------
-  const ObjectProto = Object.prototype;
-  const hasOwn = (obj, key) => ObjectProto.hasOwnProperty.call(obj, key);
-  const isEnumerable = (obj, key) => ObjectProto.propertyIsEnumerable.call(obj, key);
-  const objectToString = (v) => ObjectProto.toString.call(v);
-  const getProto = Object.getPrototypeOf;
-  const getDescriptor = Object.getOwnPropertyDescriptor;
-  const fnToString = Function.prototype.toString;
-  const errorToString = Error.prototype.toString;
-  const symbolToString = Symbol.prototype.toString;
+  const {
+    ArrayBufferPrototypeGetByteLength,
+    ArrayPrototypeFilter,
+    ArrayPrototypeForEach,
+    ArrayPrototypeMap,
+    ArrayPrototypeSome,
+    ArrayPrototypeSort,
+    AsyncFunctionPrototype,
+    AsyncGeneratorFunctionPrototype,
+    BigIntPrototypeValueOf,
+    BooleanPrototypeValueOf,
+    DataViewPrototypeGetBuffer,
+    DatePrototypeGetTime,
+    DatePrototypeToISOString,
+    DatePrototypeToString,
+    ErrorPrototypeToString,
+    FunctionPrototype,
+    FunctionPrototypeSymbolHasInstance,
+    FunctionPrototypeToString,
+    GeneratorFunctionPrototype,
+    MapPrototypeEntries,
+    MapPrototypeGetSize,
+    NumberPrototypeValueOf,
+    ObjectGetOwnPropertyDescriptor: getDescriptor,
+    ObjectGetPrototypeOf: getProto,
+    ObjectPrototype,
+    ObjectPrototypeHasOwnProperty: hasOwn,
+    ObjectPrototypePropertyIsEnumerable: isEnumerable,
+    ObjectPrototypeToString: objectToString,
+    Promise: NativePromise,
+    ReflectApply,
+    RegExpPrototype,
+    RegExpPrototypeGetSource,
+    RegExpPrototypeToString,
+    SetPrototypeGetSize,
+    SetPrototypeValues,
+    SharedArrayBufferPrototypeGetByteLength,
+    StringPrototypeValueOf,
+    SymbolPrototypeToString,
+    SymbolPrototypeValueOf,
+    TypedArrayPrototypeGetLength,
+    TypedArrayPrototypeGetSymbolToStringTag,
+    WeakMapPrototypeHas,
+    WeakSetPrototypeHas,
+  } = lib.primordials;
   const customInspectSymbol = Symbol.for("nodejs.util.inspect.custom");
 
-  const getterOf = (proto, key) => {
-    const desc = proto && getDescriptor(proto, key);
-    return desc && desc.get;
-  };
-  const call = (fn, self, ...args) => Reflect.apply(fn, self, args);
+  // Calls a function of the program's (a getter, a custom inspect).
+  const call = (fn, self, ...args) => ReflectApply(fn, self, args);
 
-  // A brand check: the intrinsic method throws unless `v` has the right internal slot.
+  // A brand check: the (uncurried) intrinsic throws unless `v` has the right internal slot.
   const brandCheck = (fn, ...args) => (v) => {
     if (typeof fn !== "function") return false;
     try {
-      Reflect.apply(fn, v, args);
+      fn(v, ...args);
       return true;
     } catch {
       return false;
     }
   };
 
-  const mapSize = getterOf(Map.prototype, "size");
-  const setSize = getterOf(Set.prototype, "size");
-  const mapEntries = Map.prototype.entries;
-  const setValues = Set.prototype.values;
-  const isMap = brandCheck(mapSize);
-  const isSet = brandCheck(setSize);
-  const isWeakMap = brandCheck(WeakMap.prototype.has, {});
-  const isWeakSet = brandCheck(WeakSet.prototype.has, {});
-  const dateGetTime = Date.prototype.getTime;
-  const dateToString = Date.prototype.toString;
-  const dateToISOString = Date.prototype.toISOString;
-  const isDate = brandCheck(dateGetTime);
-  const RegExpProto = RegExp.prototype;
-  const hasRegExpSlot = brandCheck(getterOf(RegExpProto, "source"));
+  const isMap = brandCheck(MapPrototypeGetSize);
+  const isSet = brandCheck(SetPrototypeGetSize);
+  const isWeakMap = brandCheck(WeakMapPrototypeHas, {});
+  const isWeakSet = brandCheck(WeakSetPrototypeHas, {});
+  const isDate = brandCheck(DatePrototypeGetTime);
+  const hasRegExpSlot = brandCheck(RegExpPrototypeGetSource);
   // RegExp.prototype itself answers the `source` getter but is not a RegExp.
-  const isRegExp = (v) => v !== RegExpProto && hasRegExpSlot(v);
-  const regExpToString = RegExpProto.toString;
+  const isRegExp = (v) => v !== RegExpPrototype && hasRegExpSlot(v);
 
-  const TypedArrayProto = getProto(Uint8Array.prototype);
-  const typedArrayTag = getterOf(TypedArrayProto, Symbol.toStringTag);
-  const typedArrayLength = getterOf(TypedArrayProto, "length");
   // Returns the typed array kind ("Uint8Array", ...) or undefined.
-  const typedArrayKind = (v) => call(typedArrayTag, v);
-  const isArrayBuffer = brandCheck(getterOf(ArrayBuffer.prototype, "byteLength"));
-  const isSharedArrayBuffer = typeof SharedArrayBuffer === "function"
-    ? brandCheck(getterOf(SharedArrayBuffer.prototype, "byteLength"))
-    : () => false;
+  const typedArrayKind = TypedArrayPrototypeGetSymbolToStringTag;
+  const isArrayBuffer = brandCheck(ArrayBufferPrototypeGetByteLength);
+  const isSharedArrayBuffer = brandCheck(SharedArrayBufferPrototypeGetByteLength);
   // `buffer` (unlike `byteLength`) does not throw for detached buffers.
-  const isDataView = brandCheck(getterOf(DataView.prototype, "buffer"));
+  const isDataView = brandCheck(DataViewPrototypeGetBuffer);
 
-  const numberValueOf = Number.prototype.valueOf;
-  const stringValueOf = String.prototype.valueOf;
-  const booleanValueOf = Boolean.prototype.valueOf;
-  const bigintValueOf = typeof BigInt === "function" ? BigInt.prototype.valueOf : undefined;
-  const symbolValueOf = Symbol.prototype.valueOf;
-  const isNumberObject = brandCheck(numberValueOf);
-  const isStringObject = brandCheck(stringValueOf);
-  const isBooleanObject = brandCheck(booleanValueOf);
-  const isBigIntObject = brandCheck(bigintValueOf);
-  const isSymbolObject = brandCheck(symbolValueOf);
+  const isNumberObject = brandCheck(NumberPrototypeValueOf);
+  const isStringObject = brandCheck(StringPrototypeValueOf);
+  const isBooleanObject = brandCheck(BooleanPrototypeValueOf);
+  const isBigIntObject = brandCheck(BigIntPrototypeValueOf);
+  const isSymbolObject = brandCheck(SymbolPrototypeValueOf);
   const isBoxedPrimitive = (v) => isNumberObject(v) || isStringObject(v) ||
     isBooleanObject(v) || isBigIntObject(v) || isSymbolObject(v);
 
-  const NativePromise = typeof Promise === "function" ? Promise : undefined;
-  const GeneratorFunctionProto = getProto(function* () {});
-  const AsyncFunctionProto = getProto(async function () {});
-  const AsyncGeneratorFunctionProto = getProto(async function* () {});
-
   // Names of the global constructors that exist before user code runs (node's "built-ins").
   const builtInObjects = new Set(
-    lib.A.filter(Object.getOwnPropertyNames(globalThis), (name) => /^[A-Z][a-zA-Z0-9]+$/.test(name)),
+    ArrayPrototypeFilter(Object.getOwnPropertyNames(globalThis), (name) => /^[A-Z][a-zA-Z0-9]+$/.test(name)),
   );
 
-  const ordinaryHasInstance = Function.prototype[Symbol.hasInstance];
   // Prototypes named even when their `constructor` property was tampered with.
   const wellKnownPrototypes = new Map([
-    [Object.prototype, { name: "Object", constructor: Object }],
-    [Function.prototype, { name: "Function", constructor: Function }],
+    [ObjectPrototype, { name: "Object", constructor: Object }],
+    [FunctionPrototype, { name: "Function", constructor: Function }],
   ]);
 
   function isInstanceof(obj, ctor) {
@@ -246,7 +255,7 @@
     [0x1f260, 0x1f265], [0x20000, 0x2fffd], [0x30000, 0x3fffd],
   ];
   const isWideCodePoint = (code) =>
-    code >= 0x1100 && lib.A.some(wideRanges, ([lo, hi]) => code >= lo && code <= hi);
+    code >= 0x1100 && ArrayPrototypeSome(wideRanges, ([lo, hi]) => code >= lo && code <= hi);
 
   // Unicode property escapes may be missing in small engines; degrade to "never matches".
   function propertyRegExp(source) {
@@ -339,7 +348,7 @@
       case "bigint": return formatBigInt(value, ctx.numericSeparator);
       case "boolean": return `${value}`;
       case "undefined": return "undefined";
-      default: return call(symbolToString, value);
+      default: return SymbolPrototypeToString(value);
     }
   }
 
@@ -354,7 +363,7 @@
     if (ctx.compact !== true && value.length > 16 &&
         value.length > ctx.breakLength - ctx.indentationLvl - 4) {
       const indent = " ".repeat(ctx.indentationLvl + 2);
-      return lib.A.map(splitLinesKeepNewline(value), quoteString).join(` +\n${indent}`) + trailer;
+      return ArrayPrototypeMap(splitLinesKeepNewline(value), quoteString).join(` +\n${indent}`) + trailer;
     }
     return quoteString(value) + trailer;
   }
@@ -374,21 +383,21 @@
     if (showHidden) {
       keys = Object.getOwnPropertyNames(value).concat(symbols);
     } else {
-      keys = Object.keys(value).concat(lib.A.filter(symbols, (s) => isEnumerable(value, s)));
+      keys = Object.keys(value).concat(ArrayPrototypeFilter(symbols, (s) => isEnumerable(value, s)));
     }
-    return lib.A.filter(keys, (key) => !isHiddenKey(key));
+    return ArrayPrototypeFilter(keys, (key) => !isHiddenKey(key));
   }
 
   // Like getKeys but without array indices (for arrays and typed arrays).
   function getNonIndexKeys(value, showHidden) {
-    return lib.A.filter(Reflect.ownKeys(value), (key) =>
+    return ArrayPrototypeFilter(Reflect.ownKeys(value), (key) =>
       !(typeof key === "string" && isArrayIndexKey(key)) &&
       (showHidden || isEnumerable(value, key)) &&
       !isHiddenKey(key));
   }
 
   function formatKey(ctx, key, desc) {
-    if (typeof key === "symbol") return `[${escapeSequences(call(symbolToString, key))}]`;
+    if (typeof key === "symbol") return `[${escapeSequences(SymbolPrototypeToString(key))}]`;
     if (key === "__proto__") return "['__proto__']";
     if (desc.enumerable === false) return `[${escapeSequences(key)}]`;
     if (/^[a-zA-Z_][a-zA-Z_0-9]*$/.test(key)) return key;
@@ -416,7 +425,7 @@
     const original = obj;
     while (obj) {
       const wellKnown = wellKnownPrototypes.get(obj);
-      if (wellKnown !== undefined && call(ordinaryHasInstance, wellKnown.constructor, original)) {
+      if (wellKnown !== undefined && FunctionPrototypeSymbolHasInstance(wellKnown.constructor, original)) {
         if (protoProps !== undefined && firstProto !== obj) {
           addPrototypeProperties(ctx, original, firstProto || original, recurseTimes, protoProps);
         }
@@ -518,7 +527,7 @@
         }
       }
       if (depth === 0) seenKeys = new Set();
-      else lib.A.forEach(keys, (key) => seenKeys.add(key));
+      else ArrayPrototypeForEach(keys, (key) => seenKeys.add(key));
       keys = Reflect.ownKeys(obj);
       ctx.seen.push(main);
       for (const key of keys) {
@@ -653,11 +662,11 @@
   function sortOutput(ctx, output, keyCount, extrasType) {
     const compare = ctx.sorted === true ? undefined : ctx.sorted;
     if (extrasType === kObjectType) {
-      lib.A.sort(output, compare);
+      ArrayPrototypeSort(output, compare);
     } else if (keyCount > 1) {
       // Only the named properties after the elements are sorted.
       const start = output.length - keyCount;
-      output.splice(start, keyCount, ...lib.A.sort(output.slice(start), compare));
+      output.splice(start, keyCount, ...ArrayPrototypeSort(output.slice(start), compare));
     }
   }
 
@@ -705,13 +714,13 @@
       if (noProps(keys)) return `${braces[0]}}`;
     } else if (exotic && isRegExp(value)) {
       const source = constructor !== null ? value : new RegExp(value);
-      shape.base = call(regExpToString, source);
+      shape.base = RegExpPrototypeToString(source);
       const prefix = getPrefix(constructor, tag, "RegExp");
       if (prefix !== "RegExp ") shape.base = `${prefix}${shape.base}`;
       if (noProps(keys) || (ctx.depth !== null && recurseTimes > ctx.depth)) return shape.base;
     } else if (exotic && isDate(value)) {
-      const time = call(dateGetTime, value);
-      const text = Number.isNaN(time) ? call(dateToString, value) : call(dateToISOString, value);
+      const time = DatePrototypeGetTime(value);
+      const text = Number.isNaN(time) ? DatePrototypeToString(value) : DatePrototypeToISOString(value);
       const prefix = getPrefix(constructor, tag, "Date");
       shape.base = prefix !== "Date " ? `${prefix}${text}` : text;
       if (noProps(keys)) return shape.base;
@@ -765,7 +774,7 @@
       return shape;
     }
     if (exotic && isSet(value)) {
-      const size = call(setSize, value);
+      const size = SetPrototypeGetSize(value);
       const prefix = getPrefix(constructor, tag, "Set", `(${size})`);
       shape.keys = getKeys(value, ctx.showHidden);
       if (size === 0 && noProps(shape.keys)) return `${prefix}{}`;
@@ -774,7 +783,7 @@
       return shape;
     }
     if (exotic && isMap(value)) {
-      const size = call(mapSize, value);
+      const size = MapPrototypeGetSize(value);
       const prefix = getPrefix(constructor, tag, "Map", `(${size})`);
       shape.keys = getKeys(value, ctx.showHidden);
       if (size === 0 && noProps(shape.keys)) return `${prefix}{}`;
@@ -784,7 +793,7 @@
     }
     const kind = typedArrayKind(value);
     if (kind !== undefined) {
-      const size = call(typedArrayLength, value);
+      const size = TypedArrayPrototypeGetLength(value);
       const prefix = getPrefix(constructor, tag, constructor === null ? kind : "", `(${size})`);
       shape.keys = getNonIndexKeys(value, ctx.showHidden);
       shape.braces = [`${prefix}[`, "]"];
@@ -803,7 +812,7 @@
   function looksLikeClass(value) {
     let source;
     try {
-      source = call(fnToString, value);
+      source = FunctionPrototypeToString(value);
     } catch {
       return false;
     }
@@ -820,12 +829,12 @@
   function getFunctionBase(value, constructor, tag) {
     if (looksLikeClass(value)) return getClassBase(value, constructor, tag);
     let type = "Function";
-    if (protoChainIncludes(value, GeneratorFunctionProto) ||
-        protoChainIncludes(value, AsyncGeneratorFunctionProto)) {
+    if (protoChainIncludes(value, GeneratorFunctionPrototype) ||
+        protoChainIncludes(value, AsyncGeneratorFunctionPrototype)) {
       type = `Generator${type}`;
     }
-    if (protoChainIncludes(value, AsyncFunctionProto) ||
-        protoChainIncludes(value, AsyncGeneratorFunctionProto)) {
+    if (protoChainIncludes(value, AsyncFunctionPrototype) ||
+        protoChainIncludes(value, AsyncGeneratorFunctionPrototype)) {
       type = `Async${type}`;
     }
     let base = `[${type}`;
@@ -856,21 +865,21 @@
     let primitive;
     if (isNumberObject(value)) {
       type = "Number";
-      primitive = call(numberValueOf, value);
+      primitive = NumberPrototypeValueOf(value);
     } else if (isStringObject(value)) {
       type = "String";
-      primitive = call(stringValueOf, value);
+      primitive = StringPrototypeValueOf(value);
       // The character indices are redundant with the printed string.
       keys.splice(0, primitive.length);
     } else if (isBooleanObject(value)) {
       type = "Boolean";
-      primitive = call(booleanValueOf, value);
+      primitive = BooleanPrototypeValueOf(value);
     } else if (isBigIntObject(value)) {
       type = "BigInt";
-      primitive = call(bigintValueOf, value);
+      primitive = BigIntPrototypeValueOf(value);
     } else {
       type = "Symbol";
-      primitive = call(symbolValueOf, value);
+      primitive = SymbolPrototypeValueOf(value);
     }
     let base = `[${type}`;
     if (type !== constructor) base += constructor === null ? " (null prototype)" : ` (${constructor})`;
@@ -880,11 +889,11 @@
   }
 
   function getStackString(err) {
-    if (!err.stack) return call(errorToString, err);
+    if (!err.stack) return ErrorPrototypeToString(err);
     // QuickJS ends its stacks with a newline after the last frame; V8 does not.
     let stack = String(err.stack).replace(/(\n {4}at [^\n]*)\n+$/, "$1");
     // A stack of frames only (older QuickJS): add V8's "Name: message" header.
-    if (/^ {4}at /.test(stack)) stack = `${call(errorToString, err)}\n${stack}`;
+    if (/^ {4}at /.test(stack)) stack = `${ErrorPrototypeToString(err)}\n${stack}`;
     return stack;
   }
 
@@ -1029,7 +1038,7 @@
   }
 
   function formatTypedArray(ctx, value, recurseTimes) {
-    const length = call(typedArrayLength, value);
+    const length = TypedArrayPrototypeGetLength(value);
     const shown = Math.min(Math.max(0, ctx.maxArrayLength), length);
     const output = [];
     for (let i = 0; i < shown; i++) {
@@ -1050,11 +1059,11 @@
   }
 
   function formatSet(ctx, value, recurseTimes) {
-    const size = call(setSize, value);
+    const size = SetPrototypeGetSize(value);
     const shown = Math.min(Math.max(0, ctx.maxArrayLength), size);
     const output = [];
     ctx.indentationLvl += 2;
-    for (const entry of call(setValues, value)) {
+    for (const entry of SetPrototypeValues(value)) {
       if (output.length >= shown) break;
       output.push(formatValue(ctx, entry, recurseTimes));
     }
@@ -1064,11 +1073,11 @@
   }
 
   function formatMap(ctx, value, recurseTimes) {
-    const size = call(mapSize, value);
+    const size = MapPrototypeGetSize(value);
     const shown = Math.min(Math.max(0, ctx.maxArrayLength), size);
     const output = [];
     ctx.indentationLvl += 2;
-    for (const [k, v] of call(mapEntries, value)) {
+    for (const [k, v] of MapPrototypeEntries(value)) {
       if (output.length >= shown) break;
       output.push(`${formatValue(ctx, k, recurseTimes)} => ${formatValue(ctx, v, recurseTimes)}`);
     }

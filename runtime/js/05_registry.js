@@ -1,9 +1,10 @@
-// registry.js: what the instrumented program registers with the runtime: the
+// 05_registry.js: what the instrumented program registers with the runtime: the
 // program's factories, and for every function and class it creates the
 // factory site and scope object it came from (so a snapshot can name it and a
 // restore can call the factory again). See docs/capturable-form.md.
 "use strict";
 ((lib) => {
+  const { FunctionPrototypeBind, FunctionPrototypeToString, GeneratorFunctionPrototype } = lib.primordials;
   // function/class -> [site, env]; class members -> [site, env, owner, key, kind, class];
   // object-literal accessors and methods -> [site, env, "obj", key, kind, the literal].
   const fnMeta = (lib.fnMeta = new WeakMap());
@@ -27,22 +28,20 @@
 
   // The `prototype` objects of the program's generator functions, each
   // with whether a snapshot can look into the generators made from it
-  // (capture.js, `peek`): those whose function's body was instrumented (it
-  // then reads `$things.peeking`). Decided at the first look, from the
+  // (07_capture.js, `peek`): those whose function's body was instrumented
+  // (it then reads `$things.peeking`). Decided at the first look, from the
   // function kept until then.
   const genProtos = (lib.genProtos = new WeakMap());
-  const GeneratorFunction = Object.getPrototypeOf(function* () {});
-  const fnSource = Function.prototype.toString;
   lib.peekable = (proto) => {
     let p = genProtos.get(proto);
     if (typeof p === "function") {
-      p = Reflect.apply(fnSource, p, []).includes("$things.peeking");
+      p = FunctionPrototypeToString(p).includes("$things.peeking");
       genProtos.set(proto, p);
     }
     return p === true;
   };
   const markGenerator = (f) => {
-    if (Object.getPrototypeOf(f) === GeneratorFunction) genProtos.set(f.prototype, f);
+    if (Object.getPrototypeOf(f) === GeneratorFunctionPrototype) genProtos.set(f.prototype, f);
   };
   lib.gen = (f, site, env) => {
     markGenerator(f);
@@ -88,10 +87,9 @@
 
   // Bound functions are native; remember what they bind so a snapshot can
   // bind again.
-  const nativeBind = Function.prototype.bind;
   lib.boundMeta = new WeakMap();
   lib.bind = (target, thisArg, args) => {
-    const bound = Reflect.apply(nativeBind, target, [thisArg, ...args]);
+    const bound = FunctionPrototypeBind(target, thisArg, ...args);
     lib.boundMeta.set(bound, { target, thisArg, args });
     return bound;
   };

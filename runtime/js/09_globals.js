@@ -1,8 +1,9 @@
-// globals.js: installs the program-visible globals the other library files
+// 09_globals.js: installs the program-visible globals the other library files
 // built (Promise, queueMicrotask) and a seeded Math.random whose state lives in
 // the snapshot, so a restored program draws the numbers it would have drawn.
 "use strict";
 ((lib) => {
+  const { ArrayFrom, MathImul, TypedArrayPrototypeSet } = lib.primordials;
   const define = (name, value) =>
     Object.defineProperty(globalThis, name, { value, writable: true, enumerable: false, configurable: true });
   if (lib.config.raw) {
@@ -15,17 +16,23 @@
     });
   }
 
-  // xoshiro128** seeded from the host; its four words are the whole state.
-  const rng = (lib.random = { s: new Uint32Array(4) });
+  // xoshiro128** seeded from the host; its four words are the whole state,
+  // saved in a snapshot as an array of numbers.
+  const s = new Uint32Array(4);
   const seed = lib.config.seed >>> 0 || 0x9e3779b9;
   for (let i = 0, x = seed; i < 4; i++) {
-    x = (Math.imul(x ^ (x >>> 16), 0x85ebca6b) + 0x6b43a9b5 * (i + 1)) >>> 0;
-    rng.s[i] = x || 1;
+    x = (MathImul(x ^ (x >>> 16), 0x85ebca6b) + 0x6b43a9b5 * (i + 1)) >>> 0;
+    s[i] = x || 1;
   }
+  lib.stateParts.random = {
+    save: () => ArrayFrom(s),
+    restore(data) {
+      TypedArrayPrototypeSet(s, data);
+    },
+  };
   const rotl = (x, k) => (x << k) | (x >>> (32 - k));
   const next32 = () => {
-    const s = rng.s;
-    const result = Math.imul(rotl(Math.imul(s[1], 5), 7), 9) >>> 0;
+    const result = MathImul(rotl(MathImul(s[1], 5), 7), 9) >>> 0;
     const t = s[1] << 9;
     s[2] ^= s[0]; s[3] ^= s[1]; s[1] ^= s[2]; s[0] ^= s[3];
     s[2] ^= t; s[3] = rotl(s[3], 11);

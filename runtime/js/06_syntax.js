@@ -1,27 +1,40 @@
-// syntax.js: the library side of rewritten syntax (see
+// 06_syntax.js: the library side of rewritten syntax (see
 // docs/capturable-form.md): for-of/for-in state, yield* delegation,
 // `arguments` copies, assignments to constants, the temporal dead zone and
 // tagged-template strings. Everything here keeps its state in plain objects
 // a snapshot can carry.
 "use strict";
 ((lib) => {
-  lib.argsOf = (args) => Array.prototype.slice.call(args);
+  const {
+    ArrayIteratorPrototype,
+    ArrayPrototype,
+    ArrayPrototypeSlice,
+    GeneratorPrototype,
+    GeneratorPrototypeReturn,
+    MapIteratorPrototype,
+    ReflectApply,
+    RegExpStringIteratorPrototype,
+    SetIteratorPrototype,
+    StringIteratorPrototype,
+    SymbolIterator,
+  } = lib.primordials;
+
+  lib.argsOf = (args) => ArrayPrototypeSlice(args);
 
   // for-of and for-in keep their position in plain objects a snapshot can
   // carry: arrays by index; other iterables through their iterator.
-  const arrayIterator = Array.prototype[Symbol.iterator];
+  const arrayIterator = ArrayPrototype[SymbolIterator]; // (the engine's, as the library loads)
   // The engine's own iterators (over maps, sets, strings, matches, ...) keep
   // their position where no snapshot can read it: they are read out at once.
-  const nativeIteratorProtos = new Set(
-    [[][Symbol.iterator](), new Map().entries(), new Set().values(), ""[Symbol.iterator](), /a/g[Symbol.matchAll]("")]
-      .map((it) => Object.getPrototypeOf(it)),
-  );
+  const nativeIteratorProtos = new Set([
+    ArrayIteratorPrototype, MapIteratorPrototype, SetIteratorPrototype, StringIteratorPrototype, RegExpStringIteratorPrototype,
+  ]);
   lib.iterOf = (iterable) => {
-    if (Array.isArray(iterable) && iterable[Symbol.iterator] === arrayIterator) return { a: iterable, i: 0, v: undefined };
+    if (Array.isArray(iterable) && iterable[SymbolIterator] === arrayIterator) return { a: iterable, i: 0, v: undefined };
     if (iterable == null) throw new TypeError(`${iterable} is not iterable`);
-    const method = iterable[Symbol.iterator];
+    const method = iterable[SymbolIterator];
     if (typeof method !== "function") throw new TypeError(`${typeof iterable === "object" ? "object" : String(iterable)} is not iterable`);
-    const it = Reflect.apply(method, iterable, []);
+    const it = ReflectApply(method, iterable, []);
     if (nativeIteratorProtos.has(Object.getPrototypeOf(it))) {
       const items = [];
       for (let r = it.next(); !r.done; r = it.next()) items.push(r.value);
@@ -51,7 +64,7 @@
       }
       return true;
     }
-    const r = Reflect.apply(s.next, s.it, []);
+    const r = ReflectApply(s.next, s.it, []);
     if (r.done) {
       s.done = true;
       return true;
@@ -64,7 +77,7 @@
     if (s.it === undefined || s.done) return;
     s.done = true;
     const close = s.it.return;
-    if (close !== undefined && close !== null) Reflect.apply(close, s.it, []);
+    if (close !== undefined && close !== null) ReflectApply(close, s.it, []);
   };
   // `yield*` (instrumenter/src/delegate.rs): a for-of state plus how the
   // delegating generator was resumed (mode 0 next, 1 throw, 2 return) with
@@ -97,9 +110,9 @@
         lib.iterClose(d);
         throw noThrow();
       }
-      r = checked(Reflect.apply(t, d.it, [d.arg]));
+      r = checked(ReflectApply(t, d.it, [d.arg]));
     } else {
-      r = checked(Reflect.apply(d.next, d.it, [d.arg]));
+      r = checked(ReflectApply(d.next, d.it, [d.arg]));
     }
     if (r.done) {
       d.v = r.value;
@@ -115,7 +128,7 @@
     if (d.a !== undefined) return 0;
     const ret = d.it.return;
     if (ret === undefined || ret === null) return 0;
-    const r = checked(Reflect.apply(ret, d.it, [lib.returnArg]));
+    const r = checked(ReflectApply(ret, d.it, [lib.returnArg]));
     if (r.done) {
       d.v = r.value;
       return 2;
@@ -130,12 +143,18 @@
     throw new TypeError("Assignment to constant variable.");
   };
   // Each tagged template site's strings array (instrumenter/src/tagged_templates.rs).
-  lib.templates = {};
+  let templates = {};
   lib.tpl = (site, cooked, raw) => {
-    const made = lib.templates[site];
+    const made = templates[site];
     if (made !== undefined) return made;
     Object.defineProperty(cooked, "raw", { value: Object.freeze(raw) });
-    return (lib.templates[site] = Object.freeze(cooked));
+    return (templates[site] = Object.freeze(cooked));
+  };
+  lib.stateParts.templates = {
+    save: () => templates,
+    restore(data) {
+      templates = data;
+    },
   };
   lib.tdz = (name) => {
     throw new ReferenceError(`Cannot access '${name}' before initialization`);
@@ -143,13 +162,11 @@
 
   if (lib.config.raw) return;
   // A delegation forwards `return(v)` from a finally block, which needs v.
-  const generatorProto = Object.getPrototypeOf(Object.getPrototypeOf(function* () {}()));
-  const nativeReturn = generatorProto.return;
-  Object.defineProperty(generatorProto, "return", {
+  Object.defineProperty(GeneratorPrototype, "return", {
     value: {
       return(v) {
         lib.returnArg = v;
-        return Reflect.apply(nativeReturn, this, [v]);
+        return GeneratorPrototypeReturn(this, v);
       },
     }.return,
     writable: true, enumerable: false, configurable: true,

@@ -1,8 +1,9 @@
-// program.js: starts the loaded program, runs each task (main, a timer, an
+// 99_program.js: starts the loaded program, runs each task (main, a timer, an
 // immediate) with node's handling of uncaught errors, and reports the wait
 // until the next turn to the host.
 "use strict";
 ((lib) => {
+  const { ReflectApply } = lib.primordials;
   const ops = lib.ops;
   // Thrown to unwind everything once the program must end (uncaught error, process exit).
   const EXIT = (lib.EXIT = Object.freeze({ things: "exit" }));
@@ -32,7 +33,7 @@
   // were captured ends the program with its snapshot.
   lib.runTask = (fn, thisArg, args) => {
     try {
-      Reflect.apply(fn, thisArg, args);
+      ReflectApply(fn, thisArg, args);
     } catch (err) {
       if (err === EXIT) throw err;
       lib.fatal(err);
@@ -57,9 +58,15 @@
 
   // Node's CommonJS module scope, as globals (part of the program's state):
   // `this` at top level is module.exports; there is no module system.
+  let module;
+  lib.stateParts.module = {
+    save: () => module,
+    restore(data) {
+      module = data;
+    },
+  };
   lib.start = () => {
-    const module = { exports: {} };
-    lib.module = module;
+    module = { exports: {} };
     lib.history = [];
     const define = (name, value) =>
       Object.defineProperty(globalThis, name, { value, writable: true, enumerable: false, configurable: true });

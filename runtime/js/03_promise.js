@@ -1,4 +1,4 @@
-// promise.js: the program-visible Promise, with its state and reactions kept as plain data (so a snapshot can capture pending promises).
+// 03_promise.js: the program-visible Promise, with its state and reactions kept as plain data (so a snapshot can capture pending promises).
 //
 // This follows ECMAScript 2024 section 27.2 step by step, so that the order in which
 // reactions run is exactly what a native engine (node 20 / V8) produces. Where this file
@@ -21,19 +21,7 @@
 // mutable state inside `state`, so a restore can rebuild it from (kind, state).
 "use strict";
 ((lib) => {
-  // ---------------------------------------------------------------------------
-  // Host plumbing: hidden keys and the factory registry for runtime functions.
-  // ---------------------------------------------------------------------------
-  if (!lib.hiddenKeys) lib.hiddenKeys = new Set();
-  if (!lib.libFactories) lib.libFactories = {};
-  if (!lib.libFnMeta) lib.libFnMeta = new WeakMap();
-  if (typeof lib.libFn !== "function") {
-    lib.libFn = (kind, state) => {
-      const f = lib.libFactories[kind](state);
-      lib.libFnMeta.set(f, { kind, state });
-      return f;
-    };
-  }
+  // Runtime functions come from factories (00_boot.js: lib.libFn).
   const factories = lib.libFactories;
   const makeFn = (kind, state) => lib.libFn(kind, state);
 
@@ -41,26 +29,35 @@
   const STATE = Symbol("things.promiseState");
   lib.hiddenKeys.add(STATE);
 
-  // Capture the builtins we rely on, so a program that patches globals or
-  // prototypes later cannot change how promises work.
-  const TypeErrorCtor = TypeError;
-  const AggregateErrorCtor = AggregateError;
-  const ProxyCtor = Proxy;
-  const SymbolIterator = Symbol.iterator;
-  const SymbolSpecies = Symbol.species;
-  const SymbolToStringTag = Symbol.toStringTag;
-  const StringCtor = String;
-  const objectCreate = Object.create;
-  const defineProperty = Object.defineProperty;
-  const getPrototypeOf = Object.getPrototypeOf;
-  const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
-  const isArray = Array.isArray;
-  const call = Function.prototype.call.bind(Function.prototype.call); // call(f, this, ...args)
-  const hasOwn = Function.prototype.call.bind(Object.prototype.hasOwnProperty);
-  const functionToString = Function.prototype.call.bind(Function.prototype.toString);
+  // The built-ins promises rely on, from the library's primordials (00_boot.js), so a
+  // program that patches globals or prototypes later cannot change how promises work.
+  const {
+    AggregateError,
+    ArrayIsArray,
+    FunctionPrototypeCall, // FunctionPrototypeCall(f, this, ...args)
+    FunctionPrototypeToString,
+    ObjectAssign,
+    ObjectCreate,
+    ObjectDefineProperty,
+    ObjectGetOwnPropertyDescriptor,
+    ObjectGetPrototypeOf,
+    ObjectPrototypeHasOwnProperty,
+    Proxy,
+    String,
+    SymbolIterator,
+    SymbolSpecies,
+    SymbolToStringTag,
+    TypeError,
+  } = lib.primordials;
 
-  // Jobs and pending rejections live here so the snapshot sees them.
+  // Jobs and pending rejections live here, as the snapshot sees them.
   const queueObject = { jobs: [], head: 0, rejections: [] };
+  lib.stateParts.microtasks = {
+    save: () => queueObject,
+    restore(data) {
+      ObjectAssign(queueObject, data);
+    },
+  };
   // Compact the job array once this many consumed slots pile up at its front.
   const COMPACT_THRESHOLD = 4096;
   let draining = false;
@@ -68,11 +65,11 @@
   // ---------------------------------------------------------------------------
   // Small helpers.
   // ---------------------------------------------------------------------------
-  const isObject = (v) => (typeof v === "object" && v !== null) || typeof v === "function";
+  const { isObject } = lib;
 
   // The state record if v is one of our promises (the spec's IsPromise), else undefined.
   function recordOf(v) {
-    if (typeof v === "object" && v !== null && hasOwn(v, STATE)) return v[STATE];
+    if (typeof v === "object" && v !== null && ObjectPrototypeHasOwnProperty(v, STATE)) return v[STATE];
     return undefined;
   }
 
@@ -81,7 +78,7 @@
   const stateDescriptor = { __proto__: null, value: undefined, writable: false, enumerable: false, configurable: false };
 
   function createPromise(proto) {
-    const promise = objectCreate(proto);
+    const promise = ObjectCreate(proto);
     stateDescriptor.value = {
       state: "pending",
       value: undefined,
@@ -89,7 +86,7 @@
       rejectReactions: [],
       handled: false,
     };
-    defineProperty(promise, STATE, stateDescriptor);
+    ObjectDefineProperty(promise, STATE, stateDescriptor);
     stateDescriptor.value = undefined;
     return promise;
   }
@@ -97,14 +94,14 @@
   // Render a value the way V8 does inside its TypeError messages.
   function describe(v) {
     if (typeof v === "string") return v;
-    if (!isObject(v)) return StringCtor(v);
+    if (!isObject(v)) return String(v);
     if (typeof v === "function") {
-      try { return functionToString(v); } catch (_) { return "function"; }
+      try { return FunctionPrototypeToString(v); } catch (_) { return "function"; }
     }
-    if (isArray(v)) return "[object Array]";
+    if (ArrayIsArray(v)) return "[object Array]";
     try {
-      const proto = getPrototypeOf(v);
-      const ctor = proto === null ? undefined : getOwnPropertyDescriptor(proto, "constructor");
+      const proto = ObjectGetPrototypeOf(v);
+      const ctor = proto === null ? undefined : ObjectGetOwnPropertyDescriptor(proto, "constructor");
       const name = ctor && typeof ctor.value === "function" ? ctor.value.name : "";
       if (typeof name === "string" && name !== "") return "#<" + name + ">";
     } catch (_) { /* fall through */ }
@@ -116,18 +113,18 @@
     if (v === undefined) return "undefined";
     if (v === null) return "object null";
     if (isObject(v) || typeof v === "symbol") return typeof v;
-    return typeof v + " " + StringCtor(v);
+    return typeof v + " " + String(v);
   }
 
   // How node names a value in ERR_INVALID_ARG_TYPE messages.
   function describeReceived(v) {
-    if (v === undefined || v === null) return StringCtor(v);
+    if (v === undefined || v === null) return String(v);
     if (typeof v === "function") return "function " + (v.name || "<anonymous>");
     if (typeof v === "object") {
       const d = describe(v);
       return d.startsWith("#<") ? "an instance of " + d.slice(2, -1) : d;
     }
-    let shown = typeof v === "string" ? "'" + v + "'" : typeof v === "bigint" ? StringCtor(v) + "n" : StringCtor(v);
+    let shown = typeof v === "string" ? "'" + v + "'" : typeof v === "bigint" ? String(v) + "n" : String(v);
     if (shown.length > 28) shown = shown.slice(0, 25) + "...";
     return "type " + typeof v + " (" + shown + ")";
   }
@@ -137,7 +134,7 @@
   function isConstructor(f) {
     if (!isObject(f)) return false;
     try {
-      new (new ProxyCtor(f, constructProbe))();
+      new (new Proxy(f, constructProbe))();
       return true;
     } catch (_) {
       return false;
@@ -184,7 +181,7 @@
   // The body of a promise resolve function (27.2.1.3.2) after the already-resolved check.
   function resolvePromise(promise, rec, resolution) {
     if (resolution === promise) {
-      rejectPromise(promise, rec, new TypeErrorCtor("Chaining cycle detected for promise #<Promise>"));
+      rejectPromise(promise, rec, new TypeError("Chaining cycle detected for promise #<Promise>"));
       return;
     }
     if (!isObject(resolution)) {
@@ -230,7 +227,7 @@
   // ---------------------------------------------------------------------------
   factories["promise.capabilityExecutor"] = (s) => (resolve, reject) => {
     if (s.resolve !== undefined || s.reject !== undefined) {
-      throw new TypeErrorCtor("Promise executor has already been invoked with non-undefined arguments");
+      throw new TypeError("Promise executor has already been invoked with non-undefined arguments");
     }
     s.resolve = resolve;
     s.reject = reject;
@@ -244,11 +241,11 @@
       const s = resolvingState(promise);
       return { promise, resolve: makeFn("promise.resolve", s), reject: makeFn("promise.reject", s) };
     }
-    if (!isConstructor(C)) throw new TypeErrorCtor(describe(C) + " is not a constructor");
+    if (!isConstructor(C)) throw new TypeError(describe(C) + " is not a constructor");
     const s = { resolve: undefined, reject: undefined };
     const promise = new C(makeFn("promise.capabilityExecutor", s));
     if (typeof s.resolve !== "function" || typeof s.reject !== "function") {
-      throw new TypeErrorCtor("Promise resolve or reject function is not callable");
+      throw new TypeError("Promise resolve or reject function is not callable");
     }
     return { promise, resolve: s.resolve, reject: s.reject };
   }
@@ -256,11 +253,11 @@
   function speciesConstructor(o, defaultConstructor) {
     const C = o.constructor;
     if (C === undefined) return defaultConstructor;
-    if (!isObject(C)) throw new TypeErrorCtor("The .constructor property is not an object");
+    if (!isObject(C)) throw new TypeError("The .constructor property is not an object");
     const S = C[SymbolSpecies];
     if (S === undefined || S === null) return defaultConstructor;
     if (S === ThingsPromise || isConstructor(S)) return S;
-    throw new TypeErrorCtor("object.constructor[Symbol.species] is not a constructor");
+    throw new TypeError("object.constructor[Symbol.species] is not a constructor");
   }
 
   // 27.2.4.7.1 PromiseResolve.
@@ -342,7 +339,7 @@
     const resolve = makeFn("promise.resolve", s);
     const reject = makeFn("promise.reject", s);
     try {
-      call(job.then, job.thenable, resolve, reject);
+      FunctionPrototypeCall(job.then, job.thenable, resolve, reject);
     } catch (e) {
       reject(e);
     }
@@ -439,7 +436,7 @@
 
   function queueMicrotask(callback) {
     if (typeof callback !== "function") {
-      const err = new TypeErrorCtor(
+      const err = new TypeError(
         'The "callback" argument must be of type function. Received ' + describeReceived(callback));
       err.code = "ERR_INVALID_ARG_TYPE";
       throw err;
@@ -456,8 +453,8 @@
   // The constructor (27.2.3.1).
   // ---------------------------------------------------------------------------
   function ThingsPromise(executor) {
-    if (new.target === undefined) throw new TypeErrorCtor("Promise constructor cannot be invoked without 'new'");
-    if (typeof executor !== "function") throw new TypeErrorCtor("Promise resolver " + describe(executor) + " is not a function");
+    if (new.target === undefined) throw new TypeError("Promise constructor cannot be invoked without 'new'");
+    if (typeof executor !== "function") throw new TypeError("Promise resolver " + describe(executor) + " is not a function");
     // OrdinaryCreateFromConstructor: honour new.target so subclasses get their prototype.
     let proto = new.target.prototype;
     if (!isObject(proto)) proto = promisePrototype;
@@ -473,8 +470,8 @@
     return promise;
   }
   const promisePrototype = ThingsPromise.prototype;
-  defineProperty(ThingsPromise, "name", { value: "Promise" });
-  defineProperty(ThingsPromise, "prototype", { writable: false });
+  ObjectDefineProperty(ThingsPromise, "name", { value: "Promise" });
+  ObjectDefineProperty(ThingsPromise, "prototype", { writable: false });
 
   // ---------------------------------------------------------------------------
   // Iteration helpers for the combinators (7.4 Operations on Iterator Objects).
@@ -482,10 +479,10 @@
   function getIterator(obj) {
     const method = obj === undefined || obj === null ? undefined : obj[SymbolIterator];
     if (typeof method !== "function") {
-      throw new TypeErrorCtor(describeForIteration(obj) + " is not iterable (cannot read property Symbol(Symbol.iterator))");
+      throw new TypeError(describeForIteration(obj) + " is not iterable (cannot read property Symbol(Symbol.iterator))");
     }
-    const iterator = call(method, obj);
-    if (!isObject(iterator)) throw new TypeErrorCtor("Result of the Symbol.iterator method is not an object");
+    const iterator = FunctionPrototypeCall(method, obj);
+    if (!isObject(iterator)) throw new TypeError("Result of the Symbol.iterator method is not an object");
     return { iterator, nextMethod: iterator.next, done: false };
   }
 
@@ -494,8 +491,8 @@
   function iteratorStepValue(record) {
     let value;
     try {
-      const result = call(record.nextMethod, record.iterator);
-      if (!isObject(result)) throw new TypeErrorCtor("Iterator result " + describe(result) + " is not an object");
+      const result = FunctionPrototypeCall(record.nextMethod, record.iterator);
+      if (!isObject(result)) throw new TypeError("Iterator result " + describe(result) + " is not an object");
       if (result.done) {
         record.done = true;
         return undefined;
@@ -513,18 +510,18 @@
     try {
       const iterator = record.iterator;
       const ret = iterator.return;
-      if (ret !== undefined && ret !== null) call(ret, iterator);
+      if (ret !== undefined && ret !== null) FunctionPrototypeCall(ret, iterator);
     } catch (_) { /* the original error wins */ }
   }
 
   // The shared frame of all/allSettled/any/race (e.g. 27.2.4.1 steps 1-9).
   function runCombinator(C, iterable, name, perform) {
-    if (!isObject(C)) throw new TypeErrorCtor("Promise." + name + " called on non-object");
+    if (!isObject(C)) throw new TypeError("Promise." + name + " called on non-object");
     const cap = newPromiseCapability(C);
     let promiseResolveFn, record;
     try {
       promiseResolveFn = C.resolve; // GetPromiseResolve
-      if (typeof promiseResolveFn !== "function") throw new TypeErrorCtor("resolve is not a function");
+      if (typeof promiseResolveFn !== "function") throw new TypeError("resolve is not a function");
       record = getIterator(iterable);
     } catch (e) {
       return rejectCapability(cap, e);
@@ -565,8 +562,8 @@
   factories["promise.allSettledRejected"] = (s) => (x) => settleElement(s, { status: "rejected", reason: x });
 
   function aggregateError(errors) {
-    const error = new AggregateErrorCtor([], "All promises were rejected");
-    defineProperty(error, "errors", { __proto__: null, value: errors, writable: true, enumerable: false, configurable: true });
+    const error = new AggregateError([], "All promises were rejected");
+    ObjectDefineProperty(error, "errors", { __proto__: null, value: errors, writable: true, enumerable: false, configurable: true });
     return error;
   }
 
@@ -598,7 +595,7 @@
         return cap.promise;
       }
       values[index] = undefined;
-      const nextPromise = call(promiseResolveFn, C, next);
+      const nextPromise = FunctionPrototypeCall(promiseResolveFn, C, next);
       const s = { alreadyCalled: false, index, values, capability: cap, remaining };
       const onFulfilled = makeFn(fulfilledKind, s);
       const onRejected = rejectedKind === undefined ? cap.reject : makeFn(rejectedKind, s);
@@ -627,7 +624,7 @@
         return cap.promise;
       }
       errors[index] = undefined;
-      const nextPromise = call(promiseResolveFn, C, next);
+      const nextPromise = FunctionPrototypeCall(promiseResolveFn, C, next);
       const onRejected = makeFn("promise.anyRejectElement",
         { alreadyCalled: false, index, errors, capability: cap, remaining });
       remaining.count++;
@@ -640,7 +637,7 @@
     for (;;) {
       const next = iteratorStepValue(record);
       if (record.done) return cap.promise;
-      const nextPromise = call(promiseResolveFn, C, next);
+      const nextPromise = FunctionPrototypeCall(promiseResolveFn, C, next);
       nextPromise.then(cap.resolve, cap.reject);
     }
   }
@@ -671,12 +668,12 @@
     any(iterable) { return runCombinator(this, iterable, "any", performAny); },
     race(iterable) { return runCombinator(this, iterable, "race", performRace); },
     resolve(x) {
-      if (!isObject(this)) throw new TypeErrorCtor("PromiseResolve called on non-object");
+      if (!isObject(this)) throw new TypeError("PromiseResolve called on non-object");
       return promiseResolve(this, x);
     },
     reject(r) {
       const C = this;
-      if (!isObject(C)) throw new TypeErrorCtor("PromiseReject called on non-object");
+      if (!isObject(C)) throw new TypeError("PromiseReject called on non-object");
       if (C === ThingsPromise) {
         const promise = createPromise(promisePrototype);
         rejectPromise(promise, promise[STATE], r);
@@ -694,7 +691,7 @@
     then(onFulfilled, onRejected) {
       const rec = recordOf(this);
       if (rec === undefined) {
-        throw new TypeErrorCtor("Method Promise.prototype.then called on incompatible receiver " + describe(this));
+        throw new TypeError("Method Promise.prototype.then called on incompatible receiver " + describe(this));
       }
       const C = speciesConstructor(this, ThingsPromise);
       const capability = C === ThingsPromise
@@ -707,7 +704,7 @@
     },
     finally(onFinally) {
       const promise = this;
-      if (!isObject(promise)) throw new TypeErrorCtor("Promise.prototype.finally called on non-object");
+      if (!isObject(promise)) throw new TypeError("Promise.prototype.finally called on non-object");
       const C = speciesConstructor(promise, ThingsPromise);
       let thenFinally = onFinally;
       let catchFinally = onFinally;
@@ -721,13 +718,13 @@
   };
 
   const defineMethod = (target, key, fn) =>
-    defineProperty(target, key, { value: fn, writable: true, enumerable: false, configurable: true });
+    ObjectDefineProperty(target, key, { value: fn, writable: true, enumerable: false, configurable: true });
 
   for (const key of ["all", "allSettled", "any", "race", "resolve", "reject", "withResolvers"]) {
     defineMethod(ThingsPromise, key, statics[key]);
   }
-  defineProperty(ThingsPromise, SymbolSpecies, {
-    get: getOwnPropertyDescriptor({ get [SymbolSpecies]() { return this; } }, SymbolSpecies).get,
+  ObjectDefineProperty(ThingsPromise, SymbolSpecies, {
+    get: ObjectGetOwnPropertyDescriptor({ get [SymbolSpecies]() { return this; } }, SymbolSpecies).get,
     set: undefined,
     enumerable: false,
     configurable: true,
@@ -735,7 +732,7 @@
   for (const key of ["then", "catch", "finally"]) {
     defineMethod(promisePrototype, key, methods[key]);
   }
-  defineProperty(promisePrototype, SymbolToStringTag, {
+  ObjectDefineProperty(promisePrototype, SymbolToStringTag, {
     value: "Promise", writable: false, enumerable: false, configurable: true,
   });
 
@@ -743,5 +740,4 @@
   lib.queueMicrotask = queueMicrotask;  // the program-visible queueMicrotask(fn)
   lib.runMicrotasks = runMicrotasks;    // drains the job queue, FIFO, including jobs queued while draining; then reports unhandled rejections
   lib.promiseState = promiseState;      // (v) -> undefined if v is not one of your promises, else {state:'pending'|'fulfilled'|'rejected', value}
-  lib.microtasks = queueObject;         // the queue itself, a plain object {jobs: []} the snapshot serializes
 })(globalThis.__things);

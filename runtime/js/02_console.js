@@ -1,11 +1,24 @@
-// console.js: node's console for the common methods, formatted by inspect.js.
+// 02_console.js: node's console for the common methods, formatted by 01_inspect.js.
 "use strict";
 ((lib) => {
   const out = (toStderr) => function (...args) {
     lib.write(lib.format(...args) + "\n", toStderr);
   };
-  // console.count and console.time state: part of a snapshot (snapshot.js).
-  const state = (lib.consoleState = { counts: new Map(), timers: new Map() });
+  // console.count and console.time state.
+  const state = { counts: new Map(), timers: new Map() };
+  // In a snapshot: the counts, and time starts as time already elapsed (the
+  // clock restarts with the process).
+  lib.stateParts.console = {
+    save(now) {
+      const elapsed = new Map();
+      for (const [label, t] of state.timers) elapsed.set(label, now - t);
+      return { counts: state.counts, elapsed };
+    },
+    restore(data, now) {
+      state.counts = data.counts;
+      for (const [label, ms] of data.elapsed) state.timers.set(label, now - ms);
+    },
+  };
   const console = {
     log: out(false),
     info: out(false),

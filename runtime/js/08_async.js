@@ -1,4 +1,4 @@
-// async.js: runs the generators that async functions and async generators
+// 08_async.js: runs the generators that async functions and async generators
 // were rewritten into (instrumenter/src/desugar_async.rs). Each await is a
 // `yield`; the driver resumes the generator through the library's Promise,
 // taking the same number of jobs as a native await, so the order of events
@@ -6,6 +6,7 @@
 // a snapshot can carry a pending await.
 "use strict";
 ((lib) => {
+  const { ReflectApply } = lib.primordials;
   const P = lib.Promise;
   const then = P.prototype.then;
 
@@ -23,7 +24,7 @@
     }
     // `await v` is PerformPromiseThen(PromiseResolve(%Promise%, v), ...).
     const awaited = P.resolve(r.value);
-    Reflect.apply(then, awaited, [lib.libFn("asyncFulfilled", state), lib.libFn("asyncRejected", state)]);
+    ReflectApply(then, awaited, [lib.libFn("asyncFulfilled", state), lib.libFn("asyncRejected", state)]);
   };
   lib.libFactories.asyncFulfilled = (state) => (v) => step(state, "next", v);
   lib.libFactories.asyncRejected = (state) => (e) => step(state, "throw", e);
@@ -54,14 +55,14 @@
       if (!s.done && req.kind === "return") {
         // `return(v)` awaits v first; a rejection is thrown in at the yield.
         s.running = true;
-        Reflect.apply(then, P.resolve(req.arg), [lib.libFn("agReturning", s), lib.libFn("agRejected", s)]);
+        ReflectApply(then, P.resolve(req.arg), [lib.libFn("agReturning", s), lib.libFn("agRejected", s)]);
       } else if (!s.done) {
         s.running = true;
         agStep(s, req.kind, req.arg);
       } else if (req.kind === "return") {
         // Returning from a finished generator awaits the value first.
         s.running = true;
-        Reflect.apply(then, P.resolve(req.arg), [lib.libFn("agReturned", s), lib.libFn("agFailed", s)]);
+        ReflectApply(then, P.resolve(req.arg), [lib.libFn("agReturned", s), lib.libFn("agFailed", s)]);
       } else {
         s.queue.shift();
         if (req.kind === "throw") req.reject(req.arg);
@@ -92,7 +93,7 @@
       settle(s, true, { value: r.value.v, done: false });
     } else {
       const awaited = P.resolve(r.value);
-      Reflect.apply(then, awaited, [lib.libFn("agFulfilled", s), lib.libFn("agRejected", s)]);
+      ReflectApply(then, awaited, [lib.libFn("agFulfilled", s), lib.libFn("agRejected", s)]);
     }
   };
   lib.libFactories.agFulfilled = (s) => (v) => agStep(s, "next", v);
@@ -140,7 +141,7 @@
     if (iterable !== null && iterable !== undefined) {
       const method = iterable[Symbol.asyncIterator];
       if (method !== undefined && method !== null) {
-        const it = Reflect.apply(method, iterable, []);
+        const it = ReflectApply(method, iterable, []);
         return { it, next: it.next, closing: false };
       }
     }
@@ -148,9 +149,9 @@
   };
   lib.libFactories.syncValue = () => (value) => ({ value, done: false });
   lib.asyncNext = (a) => {
-    if (a.sync === undefined) return Reflect.apply(a.next, a.it, []);
+    if (a.sync === undefined) return ReflectApply(a.next, a.it, []);
     if (lib.iterDone(a.sync)) return { value: undefined, done: true };
-    return Reflect.apply(then, P.resolve(a.sync.v), [lib.libFn("syncValue")]);
+    return ReflectApply(then, P.resolve(a.sync.v), [lib.libFn("syncValue")]);
   };
   lib.asyncResult = lib.iteratorResult;
   // Leaving a `for await` early awaits the iterator's `return()`; after a
@@ -161,12 +162,12 @@
     if (a.sync !== undefined) return void lib.iterClose(a.sync);
     if (!quiet) {
       const ret = a.it.return;
-      return ret === undefined || ret === null ? undefined : Reflect.apply(ret, a.it, []);
+      return ret === undefined || ret === null ? undefined : ReflectApply(ret, a.it, []);
     }
     try {
       const ret = a.it.return;
       if (ret === undefined || ret === null) return undefined;
-      return Reflect.apply(then, P.resolve(Reflect.apply(ret, a.it, [])), [undefined, lib.libFn("ignore")]);
+      return ReflectApply(then, P.resolve(ReflectApply(ret, a.it, [])), [undefined, lib.libFn("ignore")]);
     } catch {
       return undefined;
     }

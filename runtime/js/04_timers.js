@@ -1,14 +1,15 @@
-// timers.js: node's timers (setTimeout/setInterval/setImmediate and their clear
+// 04_timers.js: node's timers (setTimeout/setInterval/setImmediate and their clear
 // functions) and the event-loop turn the host drives. All loop state is plain
-// data in `lib.loop`, so a snapshot can carry pending timers with their
-// remaining time.
+// data in `loop`, so a snapshot can carry pending timers with their remaining
+// time.
 "use strict";
 ((lib) => {
+  const { ObjectDefineProperty } = lib.primordials;
   const TIMEOUT_MAX = 2 ** 31 - 1;
   const idKey = Symbol("things.timerId");
   lib.hiddenKeys.add(idKey);
 
-  const loop = (lib.loop = {
+  const loop = {
     nextId: 1,
     seq: 0,
     // Cached loop time, as libuv's uv_now(): timers started during one turn share it.
@@ -17,11 +18,36 @@
     immediates: [], // records queued for the next check phase
     checkBatch: [], // the check phase in progress
     checkIndex: 0,
-  });
+  };
+  // In a snapshot, timers have their remaining time instead of the time they
+  // are due: a restore re-arms them from the moment it starts. A timer
+  // already overdue keeps how much (a negative time), so overdue timers still
+  // run in the order they were due.
+  lib.stateParts.loop = {
+    save(now) {
+      const timers = [];
+      for (const t of loop.timers.values()) timers.push({ ...t, due: undefined, remaining: t.due - now });
+      return { ...loop, timers, now: undefined };
+    },
+    restore(data, now) {
+      loop.timers.clear();
+      for (const t of data.timers) {
+        const rec = { ...t, due: now + t.remaining };
+        delete rec.remaining;
+        loop.timers.set(rec.id, rec);
+      }
+      loop.nextId = data.nextId;
+      loop.seq = data.seq;
+      loop.now = now;
+      loop.immediates = data.immediates;
+      loop.checkBatch = data.checkBatch;
+      loop.checkIndex = data.checkIndex;
+    },
+  };
 
   class Timeout {
     constructor(id) {
-      Object.defineProperty(this, idKey, { value: id, writable: true });
+      ObjectDefineProperty(this, idKey, { value: id, writable: true });
     }
     ref() { const t = loop.timers.get(this[idKey]); if (t) t.ref = true; return this; }
     unref() { const t = loop.timers.get(this[idKey]); if (t) t.ref = false; return this; }
@@ -36,7 +62,7 @@
   }
   class Immediate {
     constructor(id) {
-      Object.defineProperty(this, idKey, { value: id, writable: true });
+      ObjectDefineProperty(this, idKey, { value: id, writable: true });
     }
     ref() { return this; }
     unref() { return this; }

@@ -1,4 +1,4 @@
-// capture.js: capturing the call stack at yield points, and re-entering it.
+// 07_capture.js: capturing the call stack at yield points, and re-entering it.
 //
 // Instrumented code counts down a budget at every yield point (function
 // entries and loop back-edges) and calls `lib.yield()` when it runs out. When
@@ -8,11 +8,12 @@
 // writes the snapshot.
 // A restore re-enters the recorded frames bottom first through their resume
 // bodies. Frames that cannot be re-entered (getters, running generator
-// bodies, promise jobs, ...) raise `lib.nc` while they run; a capture waits
-// until it is zero. A generator suspended at a yield is recorded by a look
-// (`peek`) instead.
+// bodies, promise jobs, ...) raise `lib.nc` (00_boot.js) while they run; a
+// capture waits until it is zero. A generator suspended at a yield is
+// recorded by a look (`peek`) instead.
 "use strict";
 ((lib) => {
+  const { GeneratorPrototype, GeneratorPrototypeNext, ReflectApply, TypedArray, TypedArrayPrototype } = lib.primordials;
   const ops = lib.ops;
   // Yield-point hits between polls of the host (a poll is one cheap op call).
   const POLL_EVERY = 10000;
@@ -27,8 +28,6 @@
   // `next` argument is ignored either way). Otherwise it is left as it was.
   lib.PEEK = Object.freeze({ things: "peek" });
   lib.peeking = false;
-  const generatorProto = Object.getPrototypeOf(Object.getPrototypeOf(function* () {}()));
-  const nativeNext = generatorProto.next;
   // The frame record of a suspended generator, or null if it has finished.
   lib.peek = (gen) => {
     const saved = lib.frames;
@@ -36,7 +35,7 @@
     lib.peeking = true;
     let r;
     try {
-      r = Reflect.apply(nativeNext, gen, [lib.PEEK]);
+      r = GeneratorPrototypeNext(gen, lib.PEEK);
     } finally {
       lib.peeking = false;
     }
@@ -46,8 +45,7 @@
     return fr === undefined ? null : fr;
   };
   // Suspends a generator made from a resume body at its recorded site.
-  lib.prime = (gen) => void Reflect.apply(nativeNext, gen, []);
-  lib.nc = 0;
+  lib.prime = (gen) => void GeneratorPrototypeNext(gen);
   // A capture was asked for while captures were held off.
   lib.captureWanted = false;
   // Whether frames are being recorded (also the program's `$$cap`).
@@ -93,29 +91,19 @@
   lib.reenter = () => {
     const fr = lib.resumeStack.pop();
     const resume = lib.resumes[fr.k](fr.e, fr.f);
-    return Reflect.apply(resume, fr.t, [fr]);
+    return ReflectApply(resume, fr.t, [fr]);
   };
   // The same at a `new` site: the object the constructor was making, unless
   // it returns an object of its own.
   lib.reenterNew = () => {
     const made = lib.resumeStack[lib.resumeStack.length - 1].t;
     const result = lib.reenter();
-    return (typeof result === "object" && result !== null) || typeof result === "function" ? result : made;
+    return lib.isObject(result) ? result : made;
   };
 
   // Total yield-point hits so far (tests use it to spread snapshot points);
   // an uninstrumented (`--raw`) program has none.
   lib.yieldHits = () => (lib.readCounter ? count.hits + (count.budget - lib.readCounter()) : 0);
-
-  // Runs `fn` with captures held off (library code that calls program code).
-  lib.guarded = (fn, thisArg, args) => {
-    lib.nc++;
-    try {
-      return Reflect.apply(fn, thisArg, args);
-    } finally {
-      lib.nc--;
-    }
-  };
 
   // Replaces a built-in method by one that holds captures off while it runs.
   const holdCapturesIn = (holder, name) => {
@@ -137,11 +125,11 @@
   // captures wait (DESIGN.md: "defers to the next point that can").
   const arrayLike = ["every", "filter", "find", "findIndex", "findLast", "findLastIndex", "forEach", "map", "reduce", "reduceRight", "some", "sort", "toSorted"];
   const callbackTakers = [
-    [generatorProto, ["next", "return", "throw"]],
+    [GeneratorPrototype, ["next", "return", "throw"]],
     [Array.prototype, [...arrayLike, "flatMap"]],
-    [Object.getPrototypeOf(Uint8Array.prototype), arrayLike],
+    [TypedArrayPrototype, arrayLike],
     [Array, ["from"]],
-    [Object.getPrototypeOf(Uint8Array), ["from"]],
+    [TypedArray, ["from"]],
     [String.prototype, ["replace", "replaceAll"]],
     [JSON, ["parse", "stringify"]],
     [Object, ["groupBy"]],

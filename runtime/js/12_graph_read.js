@@ -1,0 +1,216 @@
+// 12_graph_read.js: the program's state back from a snapshot's graph
+// (docs/snapshot.md): every node is made first, then filled in; returns the
+// roots, for the library's state parts to take back.
+"use strict";
+((lib) => {
+  const {
+    ArrayPrototypeFind,
+    ArrayPrototypeMap,
+    Map,
+    MapPrototypeSet,
+    ReflectConstruct,
+    Set,
+    SetPrototypeAdd,
+    WeakMapPrototypeSet,
+    WeakSetPrototypeAdd,
+  } = lib.primordials;
+  const { isObject } = lib;
+  const { W, E, C } = lib.graph;
+  const byPath = lib.builtins.byPath;
+
+  function read(snap) {
+    const values = new Array(snap.nodes.length);
+    const made = new Array(snap.nodes.length).fill(false);
+    // Generators re-made from resume bodies, suspended once their frames are filled in.
+    const suspended = [];
+    // Object-literal members' re-made holders, with the restored literal they stand for.
+    const homes = [];
+
+    const decode = (e) => {
+      if (e === null || typeof e !== "object") return e;
+      if ("r" in e) return make(e.r);
+      if ("u" in e) return undefined;
+      if ("n" in e) return Number(e.n);
+      if ("b" in e) return BigInt(e.b);
+      throw new Error(`bad value in snapshot: ${JSON.stringify(e)}`);
+    };
+    const decodeKey = (k) => (typeof k === "string" ? k : decode(k));
+
+    // Phase 1: create every node (shells; properties come later).
+    const make = (id) => {
+      if (made[id]) return values[id];
+      const n = snap.nodes[id];
+      if (n.t === "obj") {
+        // A scope object's parent link is needed before any factory runs
+        // (factories read the chain when they create a function). Bound before its parent link is decoded, so a cycle through "^" ends.
+        values[id] = {};
+        made[id] = true;
+        const parent = ArrayPrototypeFind(n.props, (p) => p[0] === "^" && p.length === 3);
+        if (parent) values[id]["^"] = decode(parent[2]);
+        return values[id];
+      }
+      const v = create(n);
+      values[id] = v;
+      made[id] = true;
+      return v;
+    };
+    const bind = (e, value) => {
+      if (e && typeof e === "object" && "r" in e && !made[e.r]) {
+        values[e.r] = value;
+        made[e.r] = true;
+      }
+    };
+    const protoCtor = (n) => {
+      const proto = decode(n.proto);
+      return proto && typeof proto.constructor === "function" ? proto.constructor : Object;
+    };
+    const create = (n) => {
+      switch (n.t) {
+        case "builtin": {
+          if (!byPath.has(n.path)) throw new Error(`this runtime has no built-in ${n.path}`);
+          return byPath.get(n.path);
+        }
+        case "sym": return Symbol(n.desc);
+        case "symfor": return Symbol.for(n.key);
+        case "priv": {
+          for (const [sym, name] of lib.privateNames) if (name === n.name) return sym;
+          throw new Error(`the program has no private name ${n.name}`);
+        }
+        case "fn":
+        case "member": {
+          const factory = lib.factories[n.site];
+          if (n.t === "member") {
+            // A class member comes from its (restored) class; an object
+            // literal's accessor or method from a fresh run of the literal's
+            // factory, whose object then takes the literal's prototype (what
+            // `super` in it reaches).
+            const cls = decode(n.cls);
+            if (n.owner !== "obj") {
+              const d = Object.getOwnPropertyDescriptor(n.owner === "static" ? cls : cls.prototype, decodeKey(n.key));
+              return d[n.kind];
+            }
+            const env = decode(n.env);
+            const holder = factory(env);
+            homes.push([holder, cls]);
+            const key = decodeKey(n.key);
+            const member = Object.getOwnPropertyDescriptor(holder, key)[n.kind];
+            // Registered as the literal's (the holder does not name its methods).
+            lib.fnMeta.set(member, [n.site, env, "obj", key, n.kind, cls]);
+            return member;
+          }
+          const env = decode(n.env);
+          // A class factory takes its superclass; the prototype chain of the
+          // class object says which one it was.
+          const superProto = decode(n.proto);
+          const fn = factory(env, superProto);
+          const protoProp = ArrayPrototypeFind(n.props, (p) => p[0] === "prototype");
+          if (protoProp && typeof fn === "function" && isObject(fn.prototype)) bind(protoProp[2], fn.prototype);
+          return fn;
+        }
+        case "libfn": return lib.libFn(n.kind, decode(n.state));
+        case "gen": {
+          if (n.done) {
+            const gen = (function* () {})();
+            gen.next();
+            return gen;
+          }
+          const gen = lib.resumes[n.body](decode(n.env), decode(n.self))(decode(n.frame));
+          suspended.push(gen);
+          return gen;
+        }
+        case "bound": return lib.bind(decode(n.target), decode(n.thisArg), decode(n.args));
+        case "arr": return [];
+        case "obj": return {};
+        case "genproto": {
+          const proto = {};
+          lib.genProtos.set(proto, n.peekable);
+          return proto;
+        }
+        case "args": return (function () { return arguments; })();
+        case "map": return ReflectConstruct(Map, [], protoCtor(n));
+        case "set": return ReflectConstruct(Set, [], protoCtor(n));
+        case "weakmap": return new WeakMap();
+        case "weakset": return new WeakSet();
+        case "date": return new Date(decode(n.time));
+        case "re": return new RegExp(n.source, n.flags);
+        case "err": return new Error();
+        case "ab": {
+          const buf = new ArrayBuffer(n.hex.length / 2);
+          const bytes = new Uint8Array(buf);
+          for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(n.hex.substr(i * 2, 2), 16);
+          return buf;
+        }
+        case "ta": return new globalThis[n.type](decode(n.buffer), n.offset, n.length);
+        case "dv": return new DataView(decode(n.buffer), n.offset, n.length);
+        case "box": return Object(decode(n.value));
+      }
+      throw new Error(`unknown node type ${n.t} in snapshot`);
+    };
+
+    // Property entries are [key, flags, value] or [key, flags, getter, setter].
+    const defineAll = (o, list) => {
+      for (const entry of list) {
+        const [k, flags] = entry;
+        const key = decodeKey(k);
+        const desc = { enumerable: !!(flags & E), configurable: !!(flags & C) };
+        if (entry.length === 3) {
+          desc.value = decode(entry[2]);
+          desc.writable = !!(flags & W);
+        } else {
+          desc.get = decode(entry[2]);
+          desc.set = decode(entry[3]);
+        }
+        try {
+          Object.defineProperty(o, key, desc);
+        } catch (err) {
+          // A non-configurable property the re-created object already has
+          // with the same value (a class's prototype) is fine as it is.
+          if (!("value" in desc) || o[key] !== desc.value) throw err;
+        }
+      }
+    };
+
+    // Functions and classes first: a class's prototype object must be the one
+    // its re-created class has, before anything else reaches it as a plain object.
+    for (let id = 0; id < snap.nodes.length; id++) if (snap.nodes[id].t === "fn") make(id);
+    for (let id = 0; id < snap.nodes.length; id++) make(id);
+    // Phase 2: contents, prototypes, extensibility.
+    for (let id = 0; id < snap.nodes.length; id++) {
+      const n = snap.nodes[id];
+      const o = values[id];
+      if (n.t === "builtin" || n.t === "sym" || n.t === "symfor" || n.t === "priv") continue;
+      const saved = new Set(ArrayPrototypeMap(n.props, (p) => decodeKey(p[0])));
+      for (const key of Reflect.ownKeys(o)) {
+        if (!saved.has(key)) {
+          const d = Reflect.getOwnPropertyDescriptor(o, key);
+          if (d.configurable) Reflect.deleteProperty(o, key);
+        }
+      }
+      if (n.t === "map") for (const [k, v] of n.entries) MapPrototypeSet(o, decode(k), decode(v));
+      if (n.t === "set") for (const k of n.entries) SetPrototypeAdd(o, decode(k));
+      if (n.t === "weakmap") for (const [k, v] of n.entries) WeakMapPrototypeSet(o, decode(k), decode(v));
+      if (n.t === "weakset") for (const k of n.entries) WeakSetPrototypeAdd(o, decode(k));
+      defineAll(o, n.props);
+      const proto = decode(n.proto);
+      if (Object.getPrototypeOf(o) !== proto) Object.setPrototypeOf(o, proto);
+    }
+    for (const b of snap.builtins) {
+      const o = byPath.get(b.path);
+      for (const k of b.deleted) delete o[decodeKey(k)];
+      defineAll(o, b.props);
+      if (!b.ext) Object.preventExtensions(o);
+    }
+    defineAll(globalThis, snap.globals);
+    for (const gen of suspended) lib.prime(gen);
+    for (const [holder, home] of homes) Object.setPrototypeOf(holder, Object.getPrototypeOf(home));
+    for (let id = 0; id < snap.nodes.length; id++) {
+      const n = snap.nodes[id];
+      if ("ext" in n && !n.ext && n.t !== "builtin") Object.preventExtensions(values[id]);
+    }
+    const roots = {};
+    for (const [name, e] of Object.entries(snap.roots)) roots[name] = decode(e);
+    return roots;
+  }
+
+  lib.graph.read = read;
+})(globalThis.__things);
