@@ -26,6 +26,7 @@ const STACK_SNAPSHOT: &[&str] = &[
     "closures_shared",
     "collections_map_set",
     "console_count",
+    "console_group_table",
     "counter",
     "cycles_shared_refs",
     "dates_utc",

@@ -1449,5 +1449,6 @@
 
   lib.inspect = inspect;
   lib.format = format;
+  lib.stringWidth = stringWidth;
   lib.formatWithOptions = (inspectOptions, ...args) => formatWithOptions(inspectOptions, args);
 })(globalThis.__things);

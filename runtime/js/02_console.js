@@ -1,8 +1,32 @@
 // 02_console.js: node's console for the common methods, formatted by 01_inspect.js.
 "use strict";
 ((lib) => {
+  const {
+    ArrayFrom,
+    ArrayIsArray,
+    ArrayPrototypeFilter,
+    ArrayPrototypeForEach,
+    ArrayPrototypeJoin,
+    ArrayPrototypeMap,
+    ArrayPrototypePush,
+    ArrayPrototypeSlice,
+    MathMax,
+    ObjectKeys,
+    ObjectPrototypeHasOwnProperty,
+    StringPrototypeIncludes,
+    StringPrototypeRepeat,
+    StringPrototypeReplace,
+    StringPrototypeSlice,
+    StringPrototypeSplit,
+  } = lib.primordials;
+  // The indentation of console.group, on every line written.
+  let indent = "";
+  const emit = (text, toStderr) => {
+    if (indent) text = indent + StringPrototypeReplace(text, /\n/g, `\n${indent}`);
+    lib.write(text + "\n", toStderr);
+  };
   const out = (toStderr) => function (...args) {
-    lib.write(lib.format(...args) + "\n", toStderr);
+    emit(lib.format(...args), toStderr);
   };
   // console.count and console.time state.
   const state = { counts: new Map(), timers: new Map() };
@@ -19,15 +43,93 @@
       for (const [label, ms] of data.elapsed) state.timers.set(label, now - ms);
     },
   };
+  // console.table, laid out as node lays it out: a column of indices (or
+  // iteration indices and keys for a Map), one per property of the rows,
+  // and "Values" for rows that are primitives; cells inspected on one line.
+  const cell = (v) => {
+    const deep = v !== null && typeof v === "object" && !ArrayIsArray(v) && ObjectKeys(v).length > 2;
+    return lib.inspect(v, { depth: deep ? -1 : 0, maxArrayLength: 3, breakLength: Infinity });
+  };
+  const table = (data, properties) => {
+    if (data instanceof Map) {
+      const entries = ArrayFrom(data);
+      return grid(
+        ["(iteration index)", "Key", "Values"],
+        [
+          ArrayPrototypeMap(entries, (_, i) => String(i)),
+          ArrayPrototypeMap(entries, ([k]) => cell(k)),
+          ArrayPrototypeMap(entries, ([, v]) => cell(v)),
+        ],
+      );
+    }
+    if (data instanceof Set) {
+      const values = ArrayFrom(data);
+      return grid(["(iteration index)", "Values"], [ArrayPrototypeMap(values, (_, i) => String(i)), ArrayPrototypeMap(values, cell)]);
+    }
+    const index = ObjectKeys(data);
+    const columns = new Map();
+    const primitives = [];
+    let hasPrimitives = false;
+    ArrayPrototypeForEach(index, (key, i) => {
+      const row = data[key];
+      const primitive = row === null || (typeof row !== "function" && typeof row !== "object");
+      if (properties === undefined && primitive) {
+        hasPrimitives = true;
+        primitives[i] = cell(row);
+        return;
+      }
+      for (const name of properties || ObjectKeys(row)) {
+        if (!columns.has(name)) columns.set(name, []);
+        const present = !primitive && ObjectPrototypeHasOwnProperty(row, name);
+        columns.get(name)[i] = present ? cell(row[name]) : "";
+      }
+    });
+    const head = ["(index)", ...columns.keys()];
+    const values = [index, ...columns.values()];
+    if (hasPrimitives) {
+      ArrayPrototypePush(head, "Values");
+      ArrayPrototypePush(values, primitives);
+    }
+    return grid(head, values);
+  };
+  // The box: every cell padded to its column's width, left-aligned.
+  const grid = (head, columns) => {
+    const widths = ArrayPrototypeMap(head, (h) => lib.stringWidth(h));
+    const height = MathMax(0, ...ArrayPrototypeMap(columns, (c) => c.length));
+    const rows = [];
+    for (let j = 0; j < height; j++) {
+      const row = ArrayPrototypeMap(head, (_, i) => {
+        const value = ObjectPrototypeHasOwnProperty(columns[i], j) ? columns[i][j] : "";
+        widths[i] = MathMax(widths[i], lib.stringWidth(value));
+        return value;
+      });
+      ArrayPrototypePush(rows, row);
+    }
+    const pad = (v, i) => v + StringPrototypeRepeat(" ", widths[i] - lib.stringWidth(v));
+    const line = (row) => `│ ${ArrayPrototypeJoin(ArrayPrototypeMap(row, pad), " │ ")} │`;
+    const rule = (left, middle, right) =>
+      left + ArrayPrototypeJoin(ArrayPrototypeMap(widths, (w) => StringPrototypeRepeat("─", w + 2)), middle) + right;
+    const lines = [rule("┌", "┬", "┐"), line(head), rule("├", "┼", "┤"), ...ArrayPrototypeMap(rows, line), rule("└", "┴", "┘")];
+    return ArrayPrototypeJoin(lines, "\n");
+  };
+
   const console = {
     log: out(false),
     info: out(false),
     debug: out(false),
     warn: out(true),
     error: out(true),
-    trace: out(true),
-    dir: (value, options) => lib.write(lib.inspect(value, options) + "\n", false),
-    table: out(false),
+    trace: (...args) => {
+      // The caller's frames (this one and the library's are left out).
+      const frames = ArrayPrototypeSlice(StringPrototypeSplit(String(new Error().stack), "\n"), 2);
+      const own = ArrayPrototypeFilter(frames, (line) => !StringPrototypeIncludes(line, "things:"));
+      emit(lib.userPlaces(ArrayPrototypeJoin([`Trace: ${lib.format(...args)}`, ...own], "\n")), true);
+    },
+    dir: (value, options) => emit(lib.inspect(value, options), false),
+    table: (data, properties) => {
+      if (data === null || typeof data !== "object") return out(false)(data);
+      emit(table(data, properties), false);
+    },
     assert: (cond, ...args) => {
       if (!cond) out(true)("Assertion failed" + (args.length ? ":" : ""), ...args);
     },
@@ -43,8 +145,14 @@
       state.timers.delete(label);
       if (t !== undefined) out(false)(`${label}: ${(lib.now() - t).toFixed(3)}ms`);
     },
-    group: () => {},
-    groupEnd: () => {},
+    group: (...label) => {
+      if (label.length > 0) out(false)(...label);
+      indent += "  ";
+    },
+    groupEnd: () => {
+      indent = StringPrototypeSlice(indent, 2);
+    },
   };
+  console.groupCollapsed = console.group;
   Object.defineProperty(globalThis, "console", { value: console, writable: true, enumerable: false, configurable: true });
 })(globalThis.__things);

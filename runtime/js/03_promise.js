@@ -426,6 +426,11 @@
     try {
       for (;;) {
         if (!drainJobs()) return;
+        // Then the engine's own jobs: those of native promises, from the
+        // constructs left native (async functions using `super`, async
+        // generators with `yield*`); they may queue more of ours.
+        lib.runNativeMicrotasks();
+        if (queueObject.head < queueObject.jobs.length) continue;
         reportUnhandledRejections();
         if (queueObject.head >= queueObject.jobs.length && queueObject.rejections.length === 0) return;
       }

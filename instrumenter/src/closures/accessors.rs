@@ -48,7 +48,9 @@ pub(super) fn framing_for(
     self_name: Option<&Ident>,
     in_object: bool,
 ) -> Framing {
-    if f.is_generator && uses_super(f) {
+    // (An async generator still async here is one `desugar_async` left
+    // native: its `yield*` delegates asynchronously.)
+    if f.is_generator && (f.is_async || uses_super(f)) {
         Framing::Plain
     } else if f.is_generator {
         Framing::Generator {
