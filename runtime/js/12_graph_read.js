@@ -6,6 +6,7 @@
   const {
     ArrayPrototypeFind,
     ArrayPrototypeMap,
+    ArrayPrototypeSome,
     Map,
     MapPrototypeSet,
     ReflectConstruct,
@@ -16,6 +17,11 @@
   } = lib.primordials;
   const { isObject } = lib;
   const { W, E, C } = lib.graph;
+  // An arguments object of sloppy code has `callee` as a data property (a
+  // strict one has an accessor that throws); this file is strict, so a
+  // sloppy function makes the sloppy kind.
+  const sloppy = (n) => ArrayPrototypeSome(n.props, (entry) => entry[0] === "callee" && entry.length === 3);
+  const sloppyArguments = lib.primordials.Function("return arguments");
   const byPath = lib.builtins.byPath;
 
   function read(snap) {
@@ -126,7 +132,7 @@
           lib.genProtos.set(proto, n.peekable);
           return proto;
         }
-        case "args": return (function () { return arguments; })();
+        case "args": return sloppy(n) ? sloppyArguments() : (function () { return arguments; })();
         case "map": return ReflectConstruct(Map, [], protoCtor(n));
         case "set": return ReflectConstruct(Set, [], protoCtor(n));
         case "weakmap": return new WeakMap();
