@@ -115,41 +115,18 @@ impl Normalizer {
         f: ForStmt,
         out: &mut Vec<Stmt>,
     ) -> Result<(), Unsupported> {
-        let next = ident(&format!("$$next{}", self.sites));
-        let mut body = *f.body;
-        body.visit_mut_with(&mut ContinueToBreak {
-            label: label.as_ref().map(|l| l.sym.to_string()),
-            to: next.clone(),
-            depth: 0,
-        });
         let mut head = Vec::new();
         if let Some(test) = f.test {
             let v = self.expr(*test, &mut head)?;
             head.push(break_unless(v));
         }
-        let mut inner = Vec::new();
-        self.stmt(body, &mut inner)?;
-        head.push(Stmt::Labeled(LabeledStmt {
-            span: DUMMY_SP,
-            label: next,
-            body: Box::new(block(inner)),
-        }));
+        head.push(self.body_left_by_continue(&label, *f.body)?);
         if let Some(update) = f.update {
             self.expr_stmt(*update, &mut head)?;
         }
         let mut stmts = vec![self.yield_point()];
         stmts.extend(head);
-        push_labeled(
-            out,
-            label,
-            Stmt::For(ForStmt {
-                span: DUMMY_SP,
-                init: None,
-                test: None,
-                update: None,
-                body: Box::new(block(stmts)),
-            }),
-        );
+        push_labeled(out, label, forever(stmts));
         Ok(())
     }
 
@@ -172,32 +149,34 @@ impl Normalizer {
             push_labeled(out, label, looped);
             return Ok(());
         }
+        let mut stmts = vec![self.yield_point()];
+        stmts.push(self.body_left_by_continue(&label, *d.body)?);
+        let v = self.expr(*d.test, &mut stmts)?;
+        stmts.push(break_unless(v));
+        push_labeled(out, label, forever(stmts));
+        Ok(())
+    }
+
+    /// `$$nextK: { body }`, the loop's `continue`s turned into `break $$nextK`
+    /// (so what follows the body in the loop still runs).
+    fn body_left_by_continue(
+        &mut self,
+        label: &Option<Ident>,
+        mut body: Stmt,
+    ) -> Result<Stmt, Unsupported> {
         let next = ident(&format!("$$next{}", self.sites));
-        let mut body = *d.body;
         body.visit_mut_with(&mut ContinueToBreak {
             label: label.as_ref().map(|l| l.sym.to_string()),
             to: next.clone(),
             depth: 0,
         });
-        let mut stmts = vec![self.yield_point()];
         let mut inner = Vec::new();
         self.flatten_into(body, &mut inner)?;
-        stmts.push(Stmt::Labeled(LabeledStmt {
+        Ok(Stmt::Labeled(LabeledStmt {
             span: DUMMY_SP,
             label: next,
             body: Box::new(block(inner)),
-        }));
-        let v = self.expr(*d.test, &mut stmts)?;
-        stmts.push(break_unless(v));
-        let looped = Stmt::For(ForStmt {
-            span: DUMMY_SP,
-            init: None,
-            test: None,
-            update: None,
-            body: Box::new(block(stmts)),
-        });
-        push_labeled(out, label, looped);
-        Ok(())
+        }))
     }
 
     /// `for (x of xs) body` -> `t = $things.iterOf(xs); while (true) { <yield>; if ($things.iterDone(t)) break; x = t.v; body }`
@@ -275,6 +254,17 @@ impl Normalizer {
         }
         Ok(())
     }
+}
+
+/// `for (;;) { stmts }`
+fn forever(stmts: Vec<Stmt>) -> Stmt {
+    Stmt::For(ForStmt {
+        span: DUMMY_SP,
+        init: None,
+        test: None,
+        update: None,
+        body: Box::new(block(stmts)),
+    })
 }
 
 /// `if (!v) break;`

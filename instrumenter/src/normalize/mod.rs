@@ -276,7 +276,7 @@ mod tests {
         let (code, _) = normalize("do { if (x) continue; x++; } while (more());");
         assert_eq!(
             code,
-            "for(;;){ $$L1: $$yield: ; $$next1: { if (x) { break $$next1; } x++; } $$L2: $$t0 = more(); if (!$$t0) break; }"
+            "for(;;){ $$L1: $$yield: ; $$next2: { if (x) { break $$next2; } x++; } $$L2: $$t0 = more(); if (!$$t0) break; }"
         );
     }
 
