@@ -31,6 +31,7 @@ import datetime
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -458,8 +459,9 @@ def pct(n: int, d: int) -> str:
 def reason_pattern(reason: str) -> str:
     """A failure reason with the specifics taken out, to count alike ones together."""
     r = re.sub(r"^\[(sloppy|strict)\] ", "", reason)
+    r = r.replace("Test262Error: Test262Error: ", "Test262Error: ")  # async: $DONE's prefix
     r = re.sub(r"^at yield \d+(, stopping)?: ", lambda m: "stopping: " if m.group(1) else "", r)
-    r = re.sub(r"(got: |^)\S+?:\d+:\d+: ", r"\1parse error: ", r)
+    r = re.sub(r"(got: |^stopping: |^)\S+?:\d+:\d+: ", r"\1parse error: ", r)
     r = r.replace(" (the program keeps running)", "")
     # An inspected Test262Error: its message is the useful part.
     r = re.sub(r"Uncaught Test262Error \{ message: (['\"])(.*)\1 \}", r"Test262Error: \2", r)
@@ -655,13 +657,17 @@ def rel(p: Path) -> str:
         return str(p)
 
 
-def compare(old_file: Path, new_lines: list[str]) -> int:
-    """Print failures in new_lines not in old_file (by mode and test); 1 if any."""
+def compare(old_file: Path, new_lines: list[str], ran: set[str] | None = None) -> int:
+    """Print failures in new_lines not in old_file (by mode and test); 1 if any.
+    Meaningful between runs of the same paths and --sample; `ran` (the tests
+    run now) keeps the old run's other tests out of the "no longer failing" count."""
     if not old_file.is_file():
         print(f"test262.py: no such failures file: {old_file}", file=sys.stderr)
         return 2
     key = lambda line: tuple(line.split("\t")[:2])  # noqa: E731
     old = {key(l) for l in old_file.read_text(encoding="utf-8").splitlines() if l.strip()}
+    if ran is not None:
+        old = {k for k in old if k[1] in ran}
     new = [l for l in new_lines if key(l) not in old]
     gone = len(old - {key(l) for l in new_lines})
     for line in new:
@@ -711,8 +717,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--raw-failures", type=Path, metavar="FILE",
                    help="also write the tests the raw engine fails (test, reason per line)")
     p.add_argument("--compare", type=Path, metavar="OLD_FAILURES",
-                   help="after the run, print tests failing now but not in OLD_FAILURES; "
-                        "exit 1 if any")
+                   help="after the run, print tests failing now but not in OLD_FAILURES "
+                        "(a run of the same paths and --sample); exit 1 if any")
     p.add_argument("--compare-only", action="store_true",
                    help="with --compare: compare the existing --failures file, run nothing")
     p.add_argument("--list-skipped", action="store_true",
@@ -781,16 +787,9 @@ def main(argv: list[str]) -> int:
 
     harness = Harness(root)
     runner = Runner(os.path.abspath(args.bin), args.timeout)
-    results: dict[str, dict[str, Outcome]] = {}
     start = time.monotonic()
     try:
-        with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
-            futures = {pool.submit(run_test, runner, harness, t, args.modes, args.variants): t
-                       for t in tests}
-            for i, fut in enumerate(concurrent.futures.as_completed(futures), 1):
-                results[futures[fut].path] = fut.result()
-                if i % 200 == 0 or i == len(tests):
-                    progress(i, len(tests), start, results, args.modes)
+        results = run_all(tests, runner, harness, args, start)
     except KeyboardInterrupt:
         print("test262.py: interrupted; nothing written", file=sys.stderr)
         return 130
@@ -811,7 +810,29 @@ def main(argv: list[str]) -> int:
     print(f"test262.py: wrote {args.out} and {args.failures} ({len(lines)} failures) "
           f"in {elapsed / 60:.1f} min", file=sys.stderr)
     print("\n".join(table(results, args.modes)))
-    return compare(args.compare, lines) if args.compare else 0
+    return compare(args.compare, lines, set(results)) if args.compare else 0
+
+
+def run_all(tests: list[Test], runner: Runner, harness: Harness, args,
+            start: float) -> dict[str, dict[str, Outcome]]:
+    """Runs the tests in parallel (threads, each driving one subprocess at a time)."""
+    results: dict[str, dict[str, Outcome]] = {}
+    pool = concurrent.futures.ThreadPoolExecutor(args.jobs)
+    try:
+        futures = {pool.submit(run_test, runner, harness, t, args.modes, args.variants): t
+                   for t in tests}
+        for i, fut in enumerate(concurrent.futures.as_completed(futures), 1):
+            results[futures[fut].path] = fut.result()
+            if i % 200 == 0 or i == len(tests):
+                progress(i, len(tests), start, results, args.modes)
+    finally:
+        # On an interrupt, drop the queued tests (the running ones finish).
+        pool.shutdown(wait=True, cancel_futures=True)
+    return results
+
+
+def on_sigterm(_signum, _frame):
+    raise KeyboardInterrupt  # the same clean stop as Ctrl-C (temp dirs removed)
 
 
 def progress(done: int, total: int, start: float, results, modes) -> None:
@@ -824,4 +845,5 @@ def progress(done: int, total: int, start: float, results, modes) -> None:
 
 
 if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, on_sigterm)
     sys.exit(main(sys.argv[1:]))
