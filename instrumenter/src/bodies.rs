@@ -6,10 +6,11 @@
 
 use std::collections::HashMap;
 
+use swc_common::{BytePos, Span};
 use swc_ecma_ast::*;
 use swc_ecma_visit::{VisitMut, VisitMutWith};
 
-use crate::ast::{call, expr_stmt, ident_expr, num};
+use crate::ast::{call, expr_stmt, ident, num};
 
 /// What `frames` does with a function body.
 #[derive(Clone)]
@@ -50,12 +51,21 @@ impl Pending {
     }
 }
 
-/// The name of the placeholder's callee; generated names start with `$$`.
+/// The name of the placeholder's callee.
 const PLACEHOLDER: &str = "$$body";
+
+/// Where the placeholder's callee stands: a place no node of a program has,
+/// so a program's own `$$body(0)` is never taken for one.
+const NOWHERE: Span = Span {
+    lo: BytePos::PLACEHOLDER,
+    hi: BytePos::PLACEHOLDER,
+};
 
 /// `$$body(k);`, standing for the k-th pending body.
 pub fn placeholder(k: usize) -> Stmt {
-    expr_stmt(call(ident_expr(PLACEHOLDER), vec![num(k as f64)]))
+    let mut callee = ident(PLACEHOLDER);
+    callee.span = NOWHERE;
+    expr_stmt(call(Box::new(Expr::Ident(callee)), vec![num(k as f64)]))
 }
 
 fn placeholder_index(s: &Stmt) -> Option<usize> {
@@ -71,10 +81,12 @@ fn placeholder_index(s: &Stmt) -> Option<usize> {
         return None;
     };
     match (&**callee, args.as_slice()) {
-        (Expr::Ident(i), [arg]) if &*i.sym == PLACEHOLDER => match &*arg.expr {
-            Expr::Lit(Lit::Num(n)) => Some(n.value as usize),
-            _ => None,
-        },
+        (Expr::Ident(i), [arg]) if &*i.sym == PLACEHOLDER && i.span == NOWHERE => {
+            match &*arg.expr {
+                Expr::Lit(Lit::Num(n)) => Some(n.value as usize),
+                _ => None,
+            }
+        }
         _ => None,
     }
 }
