@@ -294,16 +294,6 @@ pub fn seq(exprs: Vec<Box<Expr>>) -> Box<Expr> {
     }))
 }
 
-pub fn paren_if_object(e: Box<Expr>) -> Box<Expr> {
-    match *e {
-        Expr::Object(_) => Box::new(Expr::Paren(ParenExpr {
-            span: DUMMY_SP,
-            expr: e,
-        })),
-        _ => e,
-    }
-}
-
 pub fn prop_name(key: &str) -> PropName {
     if is_identifier_name(key) {
         PropName::Ident(IdentName::new(key.into(), DUMMY_SP))

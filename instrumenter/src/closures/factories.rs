@@ -98,18 +98,11 @@ impl Rewriter<'_> {
             };
             self.function_body(&mut params, &mut stmts, FnKind::Arrow, None, framing);
         }
-        *a.body = match (stmts.len(), stmts.first()) {
-            (1, Some(Stmt::Return(ReturnStmt { arg: Some(_), .. }))) => {
-                let Some(Stmt::Return(ReturnStmt { arg: Some(e), .. })) = stmts.pop() else {
-                    unreachable!()
-                };
-                ArrowFunctionBody::Expr(paren_if_object(e))
-            }
-            _ => ArrowFunctionBody::FunctionBody(FunctionBody {
-                span: DUMMY_SP,
-                stmts,
-            }),
-        };
+        // (The body is a placeholder now: `frames` gives it back as a block.)
+        *a.body = ArrowFunctionBody::FunctionBody(FunctionBody {
+            span: DUMMY_SP,
+            stmts,
+        });
         let value = Box::new(Expr::Arrow(std::mem::replace(a, dummy_arrow())));
         self.fn_factory(env, value, binding_name, "fn")
     }

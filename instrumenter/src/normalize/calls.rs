@@ -215,15 +215,9 @@ impl Normalizer {
             callee = self.spill(callee, out);
         }
         let args = match n.args {
-            Some(args) => Some(
-                self.operands(args.into_iter().map(|a| (a.spread, *a.expr)).collect(), out)?
-                    .into_iter()
-                    .map(|(spread, e)| ExprOrSpread {
-                        spread,
-                        expr: Box::new(e),
-                    })
-                    .collect(),
-            ),
+            Some(args) => Some(to_args(
+                self.operands(args.into_iter().map(|a| (a.spread, *a.expr)).collect(), out)?,
+            )),
             None => None,
         };
         Ok(Expr::New(NewExpr {
