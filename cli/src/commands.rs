@@ -119,8 +119,10 @@ fn execute(
     snap: &SnapshotArgs,
     raw: bool,
 ) -> anyhow::Result<u8> {
+    let written = (!raw && matches!(start, Start::Fresh)).then(|| source.clone());
     let outcome = run_program(HostOptions {
         script,
+        written,
         filename: filename.clone(),
         start,
         snapshot_after: snap.snapshot_after.map(Duration::from_millis),

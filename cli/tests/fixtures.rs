@@ -32,6 +32,7 @@ const STACK_SNAPSHOT: &[&str] = &[
     "dates_utc",
     "destructuring",
     "errors_custom",
+    "errors_in_callbacks",
     "event_emitter",
     "factorial",
     "functions_params",
@@ -449,4 +450,46 @@ fn a_snapshot_lands_inside_a_callback_of_reduce() {
     );
     let after = stdout(&things_js(&["restore", &snap_arg]));
     assert_eq!(before + &after, expected("callbacks_long"));
+}
+
+#[test]
+fn errors_made_inside_callbacks_continue_from_every_yield_point() {
+    // The engine builds a thrown value's frames with the program's
+    // `Array.prototype.map`: no capture may stop inside that use of it.
+    let dir = temp_dir("every");
+    let name = "errors_in_callbacks";
+    let total = count(name, "yields");
+    for point in 1..=total {
+        let text = run_with_hops(name, &[Point::Yield(point)], &dir);
+        assert_eq!(
+            text,
+            expected(name),
+            "{name} snapshotted at yield point {point} of {total}"
+        );
+    }
+}
+
+#[test]
+fn early_errors_refuse_the_program_as_when_it_runs_as_written() {
+    // SWC's parser accepts this redeclaration; the engine does not.
+    let dir = temp_dir("early");
+    let bad = dir.join("early.js");
+    std::fs::write(
+        &bad,
+        "console.log('ran');\n{ const f = 0; function* f() {} }\n",
+    )
+    .unwrap();
+    let path = bad.display().to_string();
+    let raw = things_js(&["run", "--raw", &path]);
+    let out = things_js(&["run", &path]);
+    for (mode, out) in [("raw", &raw), ("instrumented", &out)] {
+        assert_eq!(out.status.code(), Some(1), "{mode}");
+        assert_eq!(stdout(out), "", "{mode}: nothing runs");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("SyntaxError: invalid redefinition of lexical identifier"),
+            "{mode}: {err}"
+        );
+        assert!(err.contains("early.js:2:"), "{mode}: {err}");
+    }
 }

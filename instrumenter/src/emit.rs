@@ -123,9 +123,19 @@ fn source_map(
 /// The program as written, in node's CommonJS-style function wrapper; the
 /// first line is kept on the wrapper's line so line numbers match the file.
 pub fn raw(source: &str) -> String {
-    let source = match source.strip_prefix("#!") {
+    let source = without_shebang(source);
+    format!("(function ($things) {{ $things.load(function () {{{source}\n}}, null); }})(globalThis.__things);\n")
+}
+
+/// The program as `raw` wraps it, in a function that is never called.
+pub fn compile_only(source: &str) -> String {
+    let source = without_shebang(source);
+    format!("(function () {{{source}\n}});\n")
+}
+
+fn without_shebang(source: &str) -> String {
+    match source.strip_prefix("#!") {
         Some(rest) => format!("//{rest}"),
         None => source.to_string(),
-    };
-    format!("(function ($things) {{ $things.load(function () {{{source}\n}}, null); }})(globalThis.__things);\n")
+    }
 }

@@ -79,5 +79,14 @@ pub fn wrap_raw(source: &str) -> String {
     emit::raw(source)
 }
 
+/// A script that makes the engine compile `source` as `wrap_raw` wraps it,
+/// and runs none of it. SWC's parser misses some early errors the engine
+/// reports (a redeclaration, an escaped keyword, ...), and the capturable
+/// form of such a program is valid: compiled first, the program is refused
+/// with the engine's SyntaxError, as it is when run as written.
+pub fn compile_only(source: &str) -> String {
+    emit::compile_only(source)
+}
+
 #[cfg(test)]
 mod testing;

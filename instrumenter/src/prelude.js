@@ -281,7 +281,9 @@
       return sorted;
     },
   };
+  // Each is installed behind the runtime's dispatcher (07_capture.js), which
+  // gives a callback that is not the program's own to the engine's method.
   for (const name of Object.keys(methods)) {
-    Object.defineProperty(ArrayProto, name, { value: methods[name], writable: true, enumerable: false, configurable: true });
+    Object.defineProperty(ArrayProto, name, { value: $things.arrayMethod(name, methods[name]), writable: true, enumerable: false, configurable: true });
   }
 })(globalThis.Array, globalThis.Object, globalThis.Math, globalThis.Number, globalThis.String, globalThis.JSON, globalThis.TypeError, globalThis.Symbol);

@@ -21,6 +21,10 @@
     lib.setCapFlag = setCapFlag;
   };
 
+  // Whether `f` is one of the program's functions (a capture can stop inside
+  // it), or one bound to such.
+  lib.isProgramFn = (f) => fnMeta.has(f) || lib.boundMeta.has(f);
+
   lib.fn = (f, site, env) => {
     fnMeta.set(f, [site, env]);
     return f;

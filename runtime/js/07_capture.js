@@ -139,4 +139,28 @@
     [Reflect, ["construct"]],
   ];
   for (const [holder, names] of callbackTakers) for (const name of names) holdCapturesIn(holder, name);
+
+  // The program's prelude (instrumenter/src/prelude.js) writes Array
+  // methods that call back in JavaScript, so a capture can stop inside their
+  // callbacks. It installs each behind this dispatcher, which has no yield
+  // point of its own: a callback that is not the program's (a built-in like
+  // `Number`, or the engine's own code mapping an error's frames while it
+  // builds the error) goes to the engine's method, holding captures off, so
+  // that no frame is ever recorded under a caller that is native code and
+  // would go on with what the frame returned. For a frame recorded in the
+  // prelude's method the dispatcher only passes the result through, as a
+  // call site expects.
+  const arrayNatives = {};
+  for (const name of [...arrayLike, "flatMap"]) arrayNatives[name] = Array.prototype[name];
+  // (`state` is read at each call: a restore fills it in after making the function.)
+  lib.libFactories.arrayMethod = (state) => {
+    const { name } = state;
+    return {
+      [name](callback) {
+        const own = typeof callback !== "function" || lib.isProgramFn(callback);
+        return ReflectApply(own ? state.impl : arrayNatives[state.name], this, arguments);
+      },
+    }[name];
+  };
+  lib.arrayMethod = (name, impl) => lib.libFn("arrayMethod", { name, impl });
 })(globalThis.__things);

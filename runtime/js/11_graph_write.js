@@ -97,6 +97,11 @@
     [SymbolPrototype, SymbolPrototypeValueOf],
   ];
 
+  // The engine's own bookkeeping on objects (deno_core stores the frames of a
+  // thrown value under a "private" key, which this engine makes a visible
+  // symbol): not the program's state, and made again when needed.
+  const isEnginePrivate = (key) => typeof key === "symbol" && String(key.description).startsWith("v82jsc_private:");
+
   function write(extraRoots) {
     const ids = new Map(); // object/symbol -> node id
     const nodes = [];
@@ -106,7 +111,7 @@
 
     const pathOf = (id) => {
       const parts = [];
-      for (let i = id; i !== undefined && via[i]; i = via[i][0]) parts.unshift(via[i][1]);
+      for (let i = id; i !== undefined; i = via[i][0]) parts.unshift(String(via[i][1] ?? ""));
       return parts.join("");
     };
     const fail = (what, id) => {
@@ -141,7 +146,7 @@
       id = nodes.length;
       ids.set(v, id);
       nodes.push(null);
-      via[id] = parent === undefined ? undefined : [parent, label];
+      via[id] = [parent, label];
       pending.push(v);
       return id;
     };
@@ -152,7 +157,7 @@
     const props = (o, id, skip) => {
       const out = [];
       for (const key of Reflect.ownKeys(o)) {
-        if (skip && skip(key)) continue;
+        if ((skip && skip(key)) || isEnginePrivate(key)) continue;
         const d = Reflect.getOwnPropertyDescriptor(o, key);
         const flags = (d.writable ? W : 0) | (d.enumerable ? E : 0) | (d.configurable ? C : 0);
         // (Labels name the path in an error message: made only for what gets a node.)

@@ -21,6 +21,10 @@ pub enum Start {
 pub struct HostOptions {
     /// The script to load: instrumented (or, for `--raw`, wrapped) program text.
     pub script: String,
+    /// The program as written, when the script is its capturable form
+    /// started fresh: the engine compiles it first (runs none of it), so
+    /// its early errors refuse the program as they do when it runs as written.
+    pub written: Option<String>,
     /// The program's file name, shown in stack traces.
     pub filename: String,
     pub start: Start,
@@ -101,6 +105,10 @@ fn drive(opts: HostOptions) -> anyhow::Result<HostOutcome> {
     let deadline = opts.snapshot_after.map(|d| Instant::now() + d);
     let mut turns: u64 = 0;
 
+    if let Some(source) = &opts.written {
+        let check = things_js_instrumenter::compile_only(source);
+        run(&mut rt, opts.filename.clone(), check)?;
+    }
     run(&mut rt, opts.filename.clone(), opts.script)?;
     run(&mut rt, "things:start", entry.to_string())?;
     loop {
@@ -196,6 +204,7 @@ pub fn serve_worker() -> anyhow::Result<i32> {
     };
     let outcome = run_program(HostOptions {
         script,
+        written: snapshot.is_none().then(|| source.clone()),
         filename: filename.clone(),
         start: snapshot.map_or(Start::Fresh, Start::Restore),
         snapshot_after: None,
