@@ -43,6 +43,7 @@ const STACK_SNAPSHOT: &[&str] = &[
     "generators_timers",
     "globals_builtins",
     "json_state",
+    "strings_lone_surrogates",
     "loop_collatz",
     "loop_mandelbrot",
     "loop_sieve",

@@ -189,9 +189,11 @@ impl Rewriter<'_> {
         call(ident_expr(&name), args)
     }
 
-    /// Rewrites an expression that gives a function its name (`const f = () => {}`).
+    /// Rewrites an expression that gives a function its name (`const f = () => {}`;
+    /// also in parentheses, which the specification sees through).
     pub(super) fn named_value(&mut self, value: &mut Box<Expr>, name: Option<&str>) {
         match &mut **value {
+            Expr::Paren(p) => self.named_value(&mut p.expr, name),
             Expr::Arrow(a) if !uses_super(a) => *value = self.lift_arrow(a, name),
             Expr::Fn(f) if f.ident.is_none() && !uses_super(&*f.function) => {
                 *value = self.lift_function(&mut f.function, None, false, name, false)

@@ -3,20 +3,20 @@
 //! file is a snapshot of a known version before any engine starts.
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 pub const SCHEMA: &str = "things-js/snapshot";
 pub const VERSION: u32 = 1;
 
+/// What Rust reads of a snapshot document. The rest (the state and the
+/// history the JS library wrote) stays text Rust never parses into values:
+/// a program's strings may hold lone surrogates, which JSON escapes carry
+/// but a Rust string cannot.
 #[derive(Serialize, Deserialize, Debug)]
 pub struct Snapshot {
     pub schema: String,
     pub version: u32,
     /// The program's original source and file name.
     pub program: Program,
-    /// Everything else, written and read by the JS library.
-    #[serde(flatten)]
-    pub body: serde_json::Map<String, Value>,
 }
 
 #[derive(Serialize, Deserialize, Debug, Clone)]
@@ -26,34 +26,50 @@ pub struct Program {
     pub hash: String,
 }
 
-impl Snapshot {
-    /// Parses and validates a snapshot document.
-    pub fn parse(text: &str) -> anyhow::Result<Snapshot> {
-        let value: Value = serde_json::from_str(text)
-            .map_err(|e| anyhow::anyhow!("not a things-js snapshot: invalid JSON ({e})"))?;
-        if value.get("schema").and_then(Value::as_str) != Some(SCHEMA) {
-            anyhow::bail!("not a things-js snapshot: missing \"schema\": \"{SCHEMA}\"");
-        }
-        let snap: Snapshot = serde_json::from_value(value)
-            .map_err(|e| anyhow::anyhow!("not a valid things-js snapshot: {e}"))?;
-        if snap.program.hash != source_hash(&snap.program.source) {
-            anyhow::bail!("the snapshot's program text does not match its hash");
-        }
-        if snap.version != VERSION {
-            anyhow::bail!(
-                "snapshot version {} is not supported (this things-js reads version {VERSION})",
-                snap.version
-            );
-        }
-        Ok(snap)
-    }
+/// The envelope's fields as found, before they are checked.
+#[derive(Deserialize)]
+struct Found {
+    schema: Option<serde_json::Value>,
+    version: Option<u32>,
+    program: Option<Program>,
 }
 
 impl Snapshot {
-    /// Wraps the body the JS library produced into a complete document.
+    /// Parses and validates a snapshot document.
+    pub fn parse(text: &str) -> anyhow::Result<Snapshot> {
+        let found: Found = serde_json::from_str(text)
+            .map_err(|e| anyhow::anyhow!("not a things-js snapshot: invalid JSON ({e})"))?;
+        if found.schema.as_ref().and_then(|s| s.as_str()) != Some(SCHEMA) {
+            anyhow::bail!("not a things-js snapshot: missing \"schema\": \"{SCHEMA}\"");
+        }
+        let (Some(version), Some(program)) = (found.version, found.program) else {
+            anyhow::bail!(
+                "not a valid things-js snapshot: its \"version\" or \"program\" is missing"
+            );
+        };
+        if program.hash != source_hash(&program.source) {
+            anyhow::bail!("the snapshot's program text does not match its hash");
+        }
+        if version != VERSION {
+            anyhow::bail!(
+                "snapshot version {version} is not supported (this things-js reads version {VERSION})"
+            );
+        }
+        Ok(Snapshot {
+            schema: SCHEMA.into(),
+            version,
+            program,
+        })
+    }
+
+    /// Wraps the body the JS library produced (a JSON object) into a
+    /// complete document: the envelope's fields first, then the body's.
     pub fn from_body(filename: &str, source: &str, body: &str) -> anyhow::Result<String> {
-        let body: serde_json::Map<String, Value> = serde_json::from_str(body)?;
-        let doc = Snapshot {
+        let fields = body
+            .trim_start()
+            .strip_prefix('{')
+            .ok_or_else(|| anyhow::anyhow!("the library's snapshot is not a JSON object"))?;
+        let head = Snapshot {
             schema: SCHEMA.into(),
             version: VERSION,
             program: Program {
@@ -61,9 +77,15 @@ impl Snapshot {
                 source: source.into(),
                 hash: source_hash(source),
             },
-            body,
         };
-        Ok(serde_json::to_string(&doc)?)
+        let head = serde_json::to_string(&head)?;
+        let head = &head[..head.len() - 1]; // without its closing brace
+        let sep = if fields.trim_start().starts_with('}') {
+            ""
+        } else {
+            ","
+        };
+        Ok(format!("{head}{sep}{fields}"))
     }
 }
 
