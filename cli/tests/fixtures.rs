@@ -37,12 +37,16 @@ const STACK_SNAPSHOT: &[&str] = &[
     "factorial",
     "functions_params",
     "fuzz_arrow_arguments",
+    "fuzz_finally_throw",
     "fuzz_labeled_do_while",
+    "fuzz_throw_for_of",
+    "implicit_conversions",
     "game_of_life",
     "generators_basic",
     "generators_timers",
     "globals_builtins",
     "json_state",
+    "params_closures",
     "strings_lone_surrogates",
     "loop_collatz",
     "loop_mandelbrot",
@@ -266,19 +270,24 @@ fn turns(name: &str) -> u64 {
     count(name, "turns")
 }
 
+/// A snapshot of fixture `name` at yield point `point` (of `total`),
+/// restored, finishes with node's output.
+fn assert_restores_at(name: &str, point: u64, total: u64, dir: &Path) {
+    let text = run_with_hops(name, &[Point::Yield(point)], dir);
+    assert_eq!(
+        text,
+        expected(name),
+        "{name} snapshotted at yield point {point} of {total}"
+    );
+}
+
 #[test]
 fn fixtures_continue_after_a_snapshot_at_five_yield_points() {
     let dir = temp_dir("yields");
     for name in STACK_SNAPSHOT {
         let total = count(name, "yields");
         for k in 1..=5 {
-            let point = total * k / 6;
-            let text = run_with_hops(name, &[Point::Yield(point)], &dir);
-            assert_eq!(
-                text,
-                expected(name),
-                "{name} snapshotted at yield point {point} of {total}"
-            );
+            assert_restores_at(name, total * k / 6, total, &dir);
         }
     }
 }
@@ -461,12 +470,7 @@ fn errors_made_inside_callbacks_continue_from_every_yield_point() {
     let name = "errors_in_callbacks";
     let total = count(name, "yields");
     for point in 1..=total {
-        let text = run_with_hops(name, &[Point::Yield(point)], &dir);
-        assert_eq!(
-            text,
-            expected(name),
-            "{name} snapshotted at yield point {point} of {total}"
-        );
+        assert_restores_at(name, point, total, &dir);
     }
 }
 

@@ -7,12 +7,13 @@
 //! 2. tagged_templates: template strings arrays the library keeps;
 //! 3. desugar_async: async functions become generators the library drives;
 //! 4. for_await: `for await` in them becomes a loop of yields;
-//! 5. analyze: which bindings nested functions capture;
-//! 6. closures: scope objects and factories; each finished function body is
+//! 5. params: parameters that make closures move into the body;
+//! 6. analyze: which bindings nested functions capture;
+//! 7. closures: scope objects and factories; each finished function body is
 //!    taken out with how it is to be framed (`bodies`);
-//! 7. normalize: each body that captures gets calls in sites of their own;
-//! 8. frames: normal and resume bodies; `bodies::splice` puts them back;
-//! 9. emit: the program as a script that registers itself with the runtime.
+//! 8. normalize: each body that captures gets calls in sites of their own;
+//! 9. frames: normal and resume bodies; `bodies::splice` puts them back;
+//! 10. emit: the program as a script that registers itself with the runtime.
 //!
 //! See docs/capturable-form.md for the contract with the runtime library.
 
@@ -28,6 +29,7 @@ mod emit;
 mod for_await;
 mod frames;
 mod normalize;
+mod params;
 mod parse;
 mod prelude;
 mod tagged_templates;
@@ -53,6 +55,7 @@ pub fn instrument(source: &str, filename: &str) -> Result<Instrumented, SyntaxEr
         tagged_templates::run(&mut script);
         desugar_async::run(&mut script);
         for_await::run(&mut script);
+        params::run(&mut script);
         let analysis = analyze::run(&script);
         let mut lifted = closures::run(&mut script, &analysis);
         normalize::run(&mut lifted.bodies);

@@ -62,6 +62,8 @@
       ThrowTypeError: Object.getOwnPropertyDescriptor(function () { "use strict"; return arguments; }(), "callee").get,
       Timeout: lib.Timeout,
       AsyncGenerator: lib.AsyncGenerator,
+      // The engine's, behind async generators left native (using `yield*`).
+      NativeAsyncGeneratorFunction: Object.getPrototypeOf(async function* () {}),
       Immediate: lib.Immediate,
     };
     for (const [name, value] of Object.entries(intrinsics)) visit(value, `%${name}%`);

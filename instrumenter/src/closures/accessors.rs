@@ -42,6 +42,39 @@ pub(super) fn is_implicit(name: Option<&str>, in_object: bool) -> bool {
     name.is_some_and(|n| IMPLICIT.contains(&n) || in_object && IMPLICIT_IN_OBJECTS.contains(&n))
 }
 
+/// Well-known symbols naming methods the engine calls implicitly.
+const IMPLICIT_SYMBOLS: &[&str] = &["iterator", "asyncIterator", "toPrimitive", "hasInstance"];
+
+/// Whether an assignment to `obj.<prop>` sets a method the engine may call
+/// implicitly (`.valueOf`, `["toString"]`, `[Symbol.toPrimitive]`).
+pub(super) fn is_implicit_key(prop: &MemberProp) -> bool {
+    match prop {
+        MemberProp::Ident(i) => IMPLICIT.contains(&&*i.sym),
+        MemberProp::Computed(c) => match &*c.expr {
+            Expr::Lit(Lit::Str(s)) => IMPLICIT.iter().any(|n| &*s.value == *n),
+            Expr::Member(MemberExpr {
+                obj,
+                prop: MemberProp::Ident(p),
+                ..
+            }) => {
+                matches!(&**obj, Expr::Ident(o) if &*o.sym == "Symbol")
+                    && IMPLICIT_SYMBOLS.contains(&&*p.sym)
+            }
+            _ => false,
+        },
+        MemberProp::PrivateName(_) => false,
+    }
+}
+
+/// Whether an expression is a function or arrow (in parentheses or not).
+pub(super) fn makes_function(e: &Expr) -> bool {
+    match e {
+        Expr::Paren(p) => makes_function(&p.expr),
+        Expr::Fn(_) | Expr::Arrow(_) => true,
+        _ => false,
+    }
+}
+
 pub(super) fn framing_for(
     f: &Function,
     name: Option<&str>,

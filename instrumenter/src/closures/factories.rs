@@ -38,7 +38,11 @@ impl Rewriter<'_> {
     ) -> Box<Expr> {
         let env = self.chain.clone();
         let own = name.filter(|_| own_binding);
-        let framing = framing_for(f, binding_name, own, method_key || self.property_value);
+        let framing = if self.implicit_value && !f.is_generator {
+            Framing::Guard
+        } else {
+            framing_for(f, binding_name, own, method_key || self.property_value)
+        };
         let is_generator = f.is_generator;
         {
             let mut params: Vec<&mut Pat> = f.params.iter_mut().map(|p| &mut p.pat).collect();
@@ -88,14 +92,15 @@ impl Rewriter<'_> {
         let mut stmts = take_arrow_body(a);
         {
             let mut params: Vec<&mut Pat> = a.params.iter_mut().collect();
-            let framing = if self.property_value && is_implicit(binding_name, true) {
-                Framing::Guard
-            } else {
-                Framing::Capture {
-                    self_name: None,
-                    arrow: true,
-                }
-            };
+            let framing =
+                if self.implicit_value || self.property_value && is_implicit(binding_name, true) {
+                    Framing::Guard
+                } else {
+                    Framing::Capture {
+                        self_name: None,
+                        arrow: true,
+                    }
+                };
             self.function_body(&mut params, &mut stmts, FnKind::Arrow, None, framing);
         }
         // (The body is a placeholder now: `frames` gives it back as a block.)

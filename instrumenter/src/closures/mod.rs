@@ -62,6 +62,7 @@ pub fn run(script: &mut Script, analysis: &Analysis) -> Lifted {
         declaring: false,
         class_names: Vec::new(),
         property_value: false,
+        implicit_value: false,
     };
     let mut body = std::mem::take(&mut script.body);
     r.function_body(
@@ -110,6 +111,9 @@ struct Rewriter<'a> {
     class_names: Vec<(Id, usize)>,
     /// Lifting the value of an object-literal property (`{ get: () => ... }`).
     property_value: bool,
+    /// Lifting a function assigned to a property the engine calls
+    /// implicitly (`Point.prototype.valueOf = function () { ... }`).
+    implicit_value: bool,
 }
 
 impl Rewriter<'_> {
@@ -127,6 +131,7 @@ impl Rewriter<'_> {
     ) {
         // Property values inside this body are not the enclosing literal's.
         let property_value = std::mem::replace(&mut self.property_value, false);
+        let implicit_value = std::mem::replace(&mut self.implicit_value, false);
         let env_chain = self.chain.clone();
         let mut names = Vec::new();
         for p in params.iter() {
@@ -180,6 +185,7 @@ impl Rewriter<'_> {
             stmts.insert(at, decl);
         }
         self.property_value = property_value;
+        self.implicit_value = implicit_value;
         self.pend(params, stmts, env_chain, framing);
     }
 
@@ -327,7 +333,15 @@ impl VisitMut for Rewriter<'_> {
             }
             _ => None,
         };
+        let implicit = match &a.left {
+            AssignTarget::Simple(SimpleAssignTarget::Member(m)) => {
+                is_implicit_key(&m.prop) && makes_function(&a.right)
+            }
+            _ => false,
+        };
+        let was = std::mem::replace(&mut self.implicit_value, implicit);
         self.named_value(&mut a.right, name.as_deref());
+        self.implicit_value = was;
     }
 
     fn visit_mut_simple_assign_target(&mut self, t: &mut SimpleAssignTarget) {
@@ -352,11 +366,12 @@ impl VisitMut for Rewriter<'_> {
             return;
         }
         if let Pat::Assign(a) = p {
-            a.left.visit_mut_with(self);
+            // (The name before the binding may become its scope object's member.)
             let name = match &*a.left {
                 Pat::Ident(b) => Some(b.id.sym.to_string()),
                 _ => None,
             };
+            a.left.visit_mut_with(self);
             let was = self.declaring;
             self.declaring = false;
             self.named_value(&mut a.right, name.as_deref());

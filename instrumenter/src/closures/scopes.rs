@@ -347,41 +347,6 @@ impl Rewriter<'_> {
     }
 }
 
-/// `var` bindings of a function body (not of nested functions).
-pub(super) fn collect_vars(stmts: &[Stmt], out: &mut Vec<Id>) {
-    struct C<'a>(&'a mut Vec<Id>);
-    impl Visit for C<'_> {
-        fn visit_var_decl(&mut self, v: &VarDecl) {
-            if v.kind == VarDeclKind::Var {
-                for d in &v.decls {
-                    pattern_bindings(&d.name, self.0);
-                }
-            }
-        }
-        fn visit_function(&mut self, _: &Function) {}
-        fn visit_arrow_expr(&mut self, _: &ArrowExpr) {}
-        fn visit_class(&mut self, _: &Class) {}
-        fn visit_expr(&mut self, _: &Expr) {}
-    }
-    stmts.visit_with(&mut C(out));
-}
-
-/// let/const/class/function bindings declared directly in a statement list.
-pub(super) fn collect_lexical(stmts: &[Stmt], out: &mut Vec<Id>) {
-    for s in stmts {
-        match s {
-            Stmt::Decl(Decl::Var(v)) if v.kind != VarDeclKind::Var => {
-                for d in &v.decls {
-                    pattern_bindings(&d.name, out);
-                }
-            }
-            Stmt::Decl(Decl::Fn(f)) => out.push(f.ident.to_id()),
-            Stmt::Decl(Decl::Class(c)) => out.push(c.ident.to_id()),
-            _ => {}
-        }
-    }
-}
-
 /// Whether arrows directly inside (not inside nested non-arrow functions)
 /// read `this` / `arguments`.
 pub(super) fn arrows_use(stmts: &[Stmt]) -> (bool, bool) {
