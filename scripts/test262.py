@@ -598,6 +598,8 @@ def write_markdown(path: Path, args, results, skipped: dict[str, str], command: 
         "(`mode<TAB>test<TAB>reason`, sorted).",
         "",
     ]
+    if args.notes.is_file():
+        lines += [args.notes.read_text(encoding="utf-8").rstrip("\n"), ""]
     for m in modes:
         if m == "raw":
             continue
@@ -714,6 +716,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                    help="the Markdown summary to write")
     p.add_argument("--failures", type=Path, default=REPO / "docs" / "conformance-failures.txt",
                    help="the failure list to write (mode, test, reason per line)")
+    p.add_argument("--notes", type=Path, default=REPO / "docs" / "conformance-notes.md",
+                   metavar="FILE",
+                   help="hand-written Markdown (what changed, why the remaining tests "
+                        "fail) put in the summary after the table, if the file exists "
+                        "(default docs/conformance-notes.md)")
     p.add_argument("--raw-failures", type=Path, metavar="FILE",
                    help="also write the tests the raw engine fails (test, reason per line)")
     p.add_argument("--compare", type=Path, metavar="OLD_FAILURES",

@@ -41,6 +41,7 @@ const STACK_SNAPSHOT: &[&str] = &[
     "fuzz_labeled_do_while",
     "fuzz_throw_for_of",
     "implicit_conversions",
+    "iterables_symbol_methods",
     "game_of_life",
     "generators_basic",
     "generators_timers",

@@ -153,6 +153,18 @@ pub fn static_key(key: &PropName) -> Option<String> {
     }
 }
 
+/// The name of a well-known symbol (`Symbol.iterator` gives "iterator").
+pub fn well_known_symbol(e: &Expr) -> Option<&str> {
+    match e {
+        Expr::Member(MemberExpr {
+            obj,
+            prop: MemberProp::Ident(p),
+            ..
+        }) if matches!(&**obj, Expr::Ident(o) if &*o.sym == "Symbol") => Some(&p.sym),
+        _ => None,
+    }
+}
+
 /// A statement of a directive prologue (`"use strict"`, any string statement).
 pub fn is_directive(s: &Stmt) -> bool {
     matches!(s, Stmt::Expr(e) if matches!(&*e.expr, Expr::Lit(Lit::Str(_))))
@@ -327,14 +339,6 @@ pub fn seq(exprs: Vec<Box<Expr>>) -> Box<Expr> {
         span: DUMMY_SP,
         exprs,
     }))
-}
-
-pub fn prop_name(key: &str) -> PropName {
-    if is_identifier_name(key) {
-        PropName::Ident(IdentName::new(key.into(), DUMMY_SP))
-    } else {
-        PropName::Str(key.into())
-    }
 }
 
 /// Words that cannot name a binding in any mode (swc's sets), and `await`.

@@ -52,18 +52,15 @@ pub(super) fn is_implicit_key(prop: &MemberProp) -> bool {
         MemberProp::Ident(i) => IMPLICIT.contains(&&*i.sym),
         MemberProp::Computed(c) => match &*c.expr {
             Expr::Lit(Lit::Str(s)) => IMPLICIT.iter().any(|n| &*s.value == *n),
-            Expr::Member(MemberExpr {
-                obj,
-                prop: MemberProp::Ident(p),
-                ..
-            }) => {
-                matches!(&**obj, Expr::Ident(o) if &*o.sym == "Symbol")
-                    && IMPLICIT_SYMBOLS.contains(&&*p.sym)
-            }
-            _ => false,
+            e => well_known_symbol(e).is_some_and(|n| IMPLICIT_SYMBOLS.contains(&n)),
         },
         MemberProp::PrivateName(_) => false,
     }
+}
+
+/// Whether a property key is a well-known symbol (`[Symbol.iterator]`).
+pub(super) fn is_symbol_key(key: &PropName) -> bool {
+    matches!(key, PropName::Computed(c) if well_known_symbol(&c.expr).is_some())
 }
 
 /// Whether an expression is a function or arrow (in parentheses or not).

@@ -34,14 +34,21 @@ impl Rewriter<'_> {
         name: Option<&Ident>,
         own_binding: bool,
         binding_name: Option<&str>,
-        method_key: bool,
+        method_key: Option<&PropName>,
     ) -> Box<Expr> {
         let env = self.chain.clone();
         let own = name.filter(|_| own_binding);
-        let framing = if self.implicit_value && !f.is_generator {
+        // (The engine calls methods keyed by well-known symbols itself.)
+        let symbol_key = method_key.is_some_and(is_symbol_key);
+        let framing = if (self.implicit_value || symbol_key) && !f.is_generator {
             Framing::Guard
         } else {
-            framing_for(f, binding_name, own, method_key || self.property_value)
+            framing_for(
+                f,
+                binding_name,
+                own,
+                method_key.is_some() || self.property_value,
+            )
         };
         let is_generator = f.is_generator;
         {
@@ -53,30 +60,38 @@ impl Rewriter<'_> {
             self.function_body(&mut params, &mut body.stmts, FnKind::Normal, own, framing);
         }
         let function = Box::new(std::mem::replace(f, dummy_function()));
-        let value = if method_key {
-            let key = binding_name.expect("methods have a key");
+        let value = if let Some(key) = method_key {
             // `({ key(...) {...} }).key` keeps method semantics (no prototype, not a constructor).
-            let obj = Box::new(Expr::Object(ObjectLit {
+            let obj = Box::new(Expr::Paren(ParenExpr {
                 span: DUMMY_SP,
-                props: vec![PropOrSpread::Prop(Box::new(Prop::Method(MethodProp {
-                    key: prop_name(key),
-                    function,
-                })))],
-            }));
-            Box::new(Expr::Member(member(
-                Box::new(Expr::Paren(ParenExpr {
+                expr: Box::new(Expr::Object(ObjectLit {
                     span: DUMMY_SP,
-                    expr: obj,
+                    props: vec![PropOrSpread::Prop(Box::new(Prop::Method(MethodProp {
+                        key: key.clone(),
+                        function,
+                    })))],
                 })),
-                key,
-            )))
+            }));
+            Box::new(Expr::Member(match (key, binding_name) {
+                (PropName::Computed(c), _) => MemberExpr {
+                    span: DUMMY_SP,
+                    obj,
+                    prop: MemberProp::Computed(c.clone()),
+                },
+                (_, Some(name)) => member(obj, name),
+                (_, None) => unreachable!("a static method key has a name"),
+            }))
         } else {
             Box::new(Expr::Fn(FnExpr {
                 ident: name.cloned(),
                 function,
             }))
         };
-        let binding_name = if method_key { None } else { binding_name };
+        let binding_name = if method_key.is_some() {
+            None
+        } else {
+            binding_name
+        };
         // (Whether a snapshot can look into its generators is the runtime's
         // to tell, from the function's body: `frames` decides it later.)
         let register = if is_generator { "gen" } else { "fn" };
@@ -201,7 +216,7 @@ impl Rewriter<'_> {
             Expr::Paren(p) => self.named_value(&mut p.expr, name),
             Expr::Arrow(a) if !uses_super(a) => *value = self.lift_arrow(a, name),
             Expr::Fn(f) if f.ident.is_none() && !uses_super(&*f.function) => {
-                *value = self.lift_function(&mut f.function, None, false, name, false)
+                *value = self.lift_function(&mut f.function, None, false, name, None)
             }
             Expr::Class(c) if c.ident.is_none() => {
                 *value = self.lift_class(&mut c.class, None, name)

@@ -248,7 +248,7 @@ impl VisitMut for Rewriter<'_> {
                     name.as_ref(),
                     true,
                     name.as_ref().map(|n| &*n.sym),
-                    false,
+                    None,
                 )
             }
             Expr::Class(c) => {
@@ -438,7 +438,18 @@ impl VisitMut for Rewriter<'_> {
             }
             Prop::Method(m) => match static_key(&m.key) {
                 Some(key) if !uses_super(&*m.function) => {
-                    let value = self.lift_function(&mut m.function, None, false, Some(&key), true);
+                    let value =
+                        self.lift_function(&mut m.function, None, false, Some(&key), Some(&m.key));
+                    *p = Prop::KeyValue(KeyValueProp {
+                        key: m.key.clone(),
+                        value,
+                    });
+                }
+                // `[Symbol.iterator]() {...}`: a key that evaluates to the same
+                // value again, so the factory can make the method with it.
+                None if is_symbol_key(&m.key) && !uses_super(&*m.function) => {
+                    let value =
+                        self.lift_function(&mut m.function, None, false, None, Some(&m.key));
                     *p = Prop::KeyValue(KeyValueProp {
                         key: m.key.clone(),
                         value,

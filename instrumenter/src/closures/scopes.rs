@@ -112,7 +112,7 @@ impl Rewriter<'_> {
                         Some(&f.ident),
                         false,
                         Some(&f.ident.sym),
-                        false,
+                        None,
                     );
                     hoisted.push(self.declare_value(
                         &f.ident,
