@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 const STACK_SNAPSHOT: &[&str] = &[
     "arrays_special_values",
     "async_generators",
+    "async_generators_delegate",
     "async_parallel",
     "async_sequential",
     "bank_simulation",
@@ -81,6 +82,7 @@ const STACK_SNAPSHOT: &[&str] = &[
 /// generators between turns): a snapshot before any turn must restore.
 const IDLE_SNAPSHOT: &[&str] = &[
     "async_generators",
+    "async_generators_delegate",
     "async_parallel",
     "async_sequential",
     "bank_simulation",

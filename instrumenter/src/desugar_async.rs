@@ -7,13 +7,15 @@
 //! `function f(a) { return $things.async(function* () { ... yield x ... }.apply(this, arguments)); }`;
 //! `async function* g() { ... await x ... yield v ... return w }` becomes
 //! `function g() { return $things.asyncGen(function* () { ... yield x ... yield $things.ayield(yield v) ... return yield w }.apply(this, arguments)); }`
-//! (an async generator's `yield v` and `return w` await their operand);
-//! `for await` loops in them are left for `for_await`, the next pass.
+//! (an async generator's `yield v` and `return w` await their operand, and
+//! its `yield* it` becomes `yield* $$asyncDelegate(it)`, a loop in the
+//! prelude, prelude_delegate.js); `for await` loops in them are left for
+//! `for_await`, the next pass.
 //!
 //! Left native (documented limitations): async functions and generators
-//! that use `super` (a generator expression cannot reach it), and async
-//! generators with `yield*`. The rewritten async generator function is a
-//! plain function returning the library's async generator object.
+//! that use `super` (a generator expression cannot reach it). The rewritten
+//! async generator function is a plain function returning the library's
+//! async generator object.
 
 use swc_common::DUMMY_SP;
 use swc_ecma_ast::*;
@@ -22,15 +24,24 @@ use swc_ecma_visit::{Visit, VisitMut, VisitMutWith, VisitWith};
 use crate::ast::{ident_expr, lib_call, member_expr, yield_of};
 
 pub fn run(script: &mut Script) {
-    script.visit_mut_with(&mut Desugar);
+    // The prelude's delegation loop, as the resolver bound it.
+    let delegate = script.body.iter().find_map(|s| match s {
+        Stmt::Decl(Decl::Fn(f)) if &*f.ident.sym == crate::prelude::ASYNC_DELEGATE => {
+            Some(f.ident.clone())
+        }
+        _ => None,
+    });
+    script.visit_mut_with(&mut Desugar { delegate });
 }
 
-struct Desugar;
+struct Desugar {
+    delegate: Option<Ident>,
+}
 
 impl VisitMut for Desugar {
     fn visit_mut_function(&mut self, f: &mut Function) {
         f.visit_mut_children_with(self);
-        if !f.is_async || uses_super(&f.body) || f.is_generator && delegates(&f.body) {
+        if !f.is_async || uses_super(&f.body) {
             return;
         }
         let Some(body) = f.body.as_mut() else { return };
@@ -60,6 +71,7 @@ impl Desugar {
     fn drive(&self, mut stmts: Vec<Stmt>, driver: &str, own_arguments: bool) -> Vec<Stmt> {
         stmts.visit_mut_with(&mut AwaitToYield {
             async_generator: driver == "asyncGen",
+            delegate: self.delegate.as_ref(),
         });
         let generator = Box::new(Expr::Fn(FnExpr {
             ident: None,
@@ -84,11 +96,13 @@ impl Desugar {
 /// Turns this function's own `await`s into `yield`s (nested functions keep
 /// theirs), and in an async generator marks its own yields for the driver.
 /// Its `for await` loops stay (`for_await` rewrites them next).
-struct AwaitToYield {
+struct AwaitToYield<'a> {
     async_generator: bool,
+    /// The prelude's `$$asyncDelegate` (there when the program has a `yield*`).
+    delegate: Option<&'a Ident>,
 }
 
-impl AwaitToYield {
+impl AwaitToYield<'_> {
     /// An async generator's `return v` awaits `v`.
     fn await_return(&mut self, s: &mut Stmt) {
         if let Stmt::Return(ReturnStmt { arg: Some(v), .. }) = s {
@@ -100,13 +114,25 @@ impl AwaitToYield {
     }
 }
 
-impl VisitMut for AwaitToYield {
+impl VisitMut for AwaitToYield<'_> {
     fn visit_mut_expr(&mut self, e: &mut Expr) {
         e.visit_mut_children_with(self);
         match e {
             Expr::Await(a) => {
                 let arg = std::mem::replace(&mut a.arg, ident_expr("undefined"));
                 *e = *yield_of(arg);
+            }
+            // `yield* it`: a plain delegation to the prelude's loop, which
+            // awaits and hands values on as an async generator's does.
+            Expr::Yield(y) if self.async_generator && y.delegate => {
+                let arg = y.arg.take().unwrap_or_else(|| ident_expr("undefined"));
+                let delegate = self
+                    .delegate
+                    .expect("a program with `yield*` has the prelude's loop");
+                y.arg = Some(crate::ast::call(
+                    Box::new(Expr::Ident(delegate.clone())),
+                    vec![arg],
+                ));
             }
             Expr::Yield(y) if self.async_generator => {
                 let arg = y.arg.take().unwrap_or_else(|| ident_expr("undefined"));
@@ -130,27 +156,16 @@ fn uses_super<N: VisitWith<Finder>>(node: &N) -> bool {
     finder.uses_super
 }
 
-fn delegates<N: VisitWith<Finder>>(node: &N) -> bool {
-    let mut finder = Finder::default();
-    node.visit_with(&mut finder);
-    finder.delegates
-}
-
 /// Looks through a function's own body (arrows included, since they share
-/// the function's `super`; their `yield*` cannot be its own, they have none).
+/// the function's `super`).
 #[derive(Default)]
 struct Finder {
     uses_super: bool,
-    delegates: bool,
 }
 
 impl Visit for Finder {
     fn visit_super(&mut self, _: &Super) {
         self.uses_super = true;
-    }
-    fn visit_yield_expr(&mut self, y: &YieldExpr) {
-        self.delegates |= y.delegate;
-        y.visit_children_with(self);
     }
     fn visit_function(&mut self, _: &Function) {}
     fn visit_class(&mut self, _: &Class) {}

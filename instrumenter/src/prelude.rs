@@ -1,14 +1,21 @@
-//! The prelude (prelude.js): Array methods that call back, in JavaScript, so
-//! that a capture can happen inside their callbacks. A program gets only the
-//! methods its text names: one that does not name `sort` cannot call it but
-//! through a computed name, which reaches the engine's own (correct too; a
-//! capture then waits for it to return). Each method kept costs start-up.
+//! The prelude: JavaScript put in front of the program and instrumented with
+//! it, so that a capture can stop inside. prelude.js has Array methods that
+//! call back (a capture can happen inside their callbacks); a program gets
+//! only the methods its text names: one that does not name `sort` cannot
+//! call it but through a computed name, which reaches the engine's own
+//! (correct too; a capture then waits for it to return). Each method kept
+//! costs start-up. prelude_delegate.js has the loop of an async generator's
+//! `yield*`, put in front of programs whose text has a `yield*`.
 
 use swc_common::{sync::Lrc, SourceMap};
 use swc_ecma_ast::*;
 use swc_ecma_visit::{VisitMut, VisitMutWith};
 
 const SOURCE: &str = include_str!("prelude.js");
+const DELEGATE_SOURCE: &str = include_str!("prelude_delegate.js");
+
+/// The generator function prelude_delegate.js declares.
+pub const ASYNC_DELEGATE: &str = "$$asyncDelegate";
 
 /// The methods the prelude defines (the keys of its `methods` object).
 const METHODS: &[&str] = &[
@@ -31,9 +38,19 @@ const METHODS: &[&str] = &[
 /// Helpers only the sorting methods use.
 const SORTING: &[&str] = &["comparator", "before", "mergeSort", "sortedValues"];
 
-/// The prelude's statements for a program with this source text (none if
-/// it names none of the methods).
+/// The prelude's statements for a program with this source text.
 pub fn statements(cm: &Lrc<SourceMap>, program: &str) -> Vec<Stmt> {
+    let mut stmts = array_methods(cm, program);
+    if delegates(program) {
+        let script = crate::parse::unresolved(cm, DELEGATE_SOURCE, "things-js:prelude_delegate.js")
+            .expect("the prelude parses");
+        stmts.extend(script.body);
+    }
+    stmts
+}
+
+/// The Array methods the program names (none if it names none).
+fn array_methods(cm: &Lrc<SourceMap>, program: &str) -> Vec<Stmt> {
     let wanted: Vec<&str> = METHODS
         .iter()
         .copied()
@@ -47,6 +64,13 @@ pub fn statements(cm: &Lrc<SourceMap>, program: &str) -> Vec<Stmt> {
     let sorting = wanted.iter().any(|m| matches!(*m, "sort" | "toSorted"));
     script.visit_mut_with(&mut Keep { wanted, sorting });
     script.body
+}
+
+/// Whether the text has `yield` followed by `*` (spaces between allowed).
+fn delegates(program: &str) -> bool {
+    program
+        .match_indices("yield")
+        .any(|(i, w)| program[i + w.len()..].trim_start().starts_with('*'))
 }
 
 struct Keep<'a> {
@@ -107,6 +131,12 @@ mod tests {
             "{code}"
         );
         assert!(kept("xs.toSorted()").contains("mergeSort"));
+    }
+
+    #[test]
+    fn a_program_with_yield_star_gets_the_delegation_loop() {
+        assert!(!kept("function* g() { yield 1; }").contains("$$asyncDelegate"));
+        assert!(kept("async function* g() { yield *h(); }").contains("function* $$asyncDelegate"));
     }
 
     #[test]

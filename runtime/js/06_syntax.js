@@ -84,6 +84,9 @@
   // what (arg), and the value to yield next (out).
   lib.delegate = (iterable) => Object.assign(lib.iterOf(iterable), { mode: 0, arg: undefined, out: undefined, ready: false });
   const noThrow = () => new TypeError("The iterator does not provide a 'throw' method.");
+  lib.noThrowMethod = () => {
+    throw noThrow();
+  };
   const checked = (lib.iteratorResult = (r) => {
     if ((typeof r !== "object" || r === null) && typeof r !== "function") throw new TypeError(`Iterator result ${String(r)} is not an object`);
     return r;

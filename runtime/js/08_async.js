@@ -41,18 +41,34 @@
   // and are served one at a time, each settling its promise when the
   // generator reaches a yield or ends.
   class AsyncYield {
+    constructor(v, delegating) {
+      this.v = v;
+      this.delegating = delegating;
+    }
+  }
+  lib.ayield = (v) => new AsyncYield(v, false);
+  // An async generator's `yield*` (instrumenter/src/prelude_delegate.js):
+  // after a value it hands on, the consumer's next request goes to the
+  // delegation loop as a value (`{ kind, arg }`); the loop may then ask for
+  // the generator to return.
+  lib.delegatingYield = (v) => new AsyncYield(v, true);
+  class AsyncReturn {
     constructor(v) {
       this.v = v;
     }
   }
-  lib.ayield = (v) => new AsyncYield(v);
+  lib.asyncReturn = (v) => new AsyncReturn(v);
   const AG_STATE = Symbol("things.asyncGenerator");
   lib.hiddenKeys.add(AG_STATE);
 
   const serve = (s) => {
     while (!s.running && s.queue.length > 0) {
       const req = s.queue[0];
-      if (!s.done && req.kind === "return") {
+      if (!s.done && s.delegating) {
+        s.delegating = false;
+        s.running = true;
+        agStep(s, "next", { kind: req.kind, arg: req.arg });
+      } else if (!s.done && req.kind === "return") {
         // `return(v)` awaits v first; a rejection is thrown in at the yield.
         s.running = true;
         ReflectApply(then, P.resolve(req.arg), [lib.libFn("agReturning", s), lib.libFn("agRejected", s)]);
@@ -90,7 +106,10 @@
       s.done = true;
       settle(s, true, { value: r.value, done: true });
     } else if (r.value instanceof AsyncYield) {
+      s.delegating = r.value.delegating;
       settle(s, true, { value: r.value.v, done: false });
+    } else if (r.value instanceof AsyncReturn) {
+      agStep(s, "return", r.value.v);
     } else {
       const awaited = P.resolve(r.value);
       ReflectApply(then, awaited, [lib.libFn("agFulfilled", s), lib.libFn("agRejected", s)]);
@@ -131,7 +150,7 @@
   Object.defineProperty(lib.AsyncGenerator, Symbol.toStringTag, { value: "AsyncGenerator", configurable: true });
   lib.asyncGen = (gen) => {
     const o = Object.create(lib.AsyncGenerator);
-    Object.defineProperty(o, AG_STATE, { value: { gen, queue: [], running: false, done: false } });
+    Object.defineProperty(o, AG_STATE, { value: { gen, queue: [], running: false, done: false, delegating: false } });
     return o;
   };
 
@@ -173,4 +192,40 @@
     }
   };
   lib.first = (v) => v;
+
+  // The delegation loop's steps (prelude_delegate.js). An async iterator's
+  // results are awaited by the loop; a sync iterator's are made async as
+  // CreateAsyncFromSyncIterator does (the value awaited).
+  lib.delegateOf = (iterable) => {
+    if (iterable !== null && iterable !== undefined) {
+      const method = iterable[Symbol.asyncIterator];
+      if (method !== undefined && method !== null) {
+        const it = lib.iteratorResult(ReflectApply(method, iterable, []));
+        return { it, next: it.next, sync: false };
+      }
+      const method2 = iterable[Symbol.iterator];
+      if (typeof method2 === "function") {
+        const it = lib.iteratorResult(ReflectApply(method2, iterable, []));
+        return { it, next: it.next, sync: true };
+      }
+    }
+    throw new TypeError(`${lib.inspect(iterable)} is not async iterable`);
+  };
+  lib.delegateMethod = (d, kind) => {
+    const m = d.it[kind];
+    return m === undefined || m === null ? undefined : m;
+  };
+  lib.libFactories.syncResult = (state) => (value) => ({ value, done: state.done });
+  lib.delegateCall = (d, method, arg) => {
+    const r = ReflectApply(method, d.it, [arg]);
+    if (!d.sync) return r;
+    lib.iteratorResult(r);
+    return ReflectApply(then, P.resolve(r.value), [lib.libFn("syncResult", { done: Boolean(r.done) })]);
+  };
+  lib.delegateClose = (d) => {
+    const ret = d.it.return;
+    if (ret === undefined || ret === null) return undefined;
+    const r = ReflectApply(ret, d.it, []);
+    return d.sync ? undefined : r;
+  };
 })(globalThis.__things);

@@ -62,7 +62,7 @@
       ThrowTypeError: Object.getOwnPropertyDescriptor(function () { "use strict"; return arguments; }(), "callee").get,
       Timeout: lib.Timeout,
       AsyncGenerator: lib.AsyncGenerator,
-      // The engine's, behind async generators left native (using `yield*`).
+      // The engine's, behind async generators left native (using `super`).
       NativeAsyncGeneratorFunction: Object.getPrototypeOf(async function* () {}),
       Immediate: lib.Immediate,
     };

@@ -79,7 +79,7 @@ pub(super) fn framing_for(
     in_object: bool,
 ) -> Framing {
     // (An async generator still async here is one `desugar_async` left
-    // native: its `yield*` delegates asynchronously.)
+    // native: it uses `super`.)
     if f.is_generator && (f.is_async || uses_super(f)) {
         Framing::Plain
     } else if f.is_generator {
