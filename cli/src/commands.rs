@@ -139,7 +139,7 @@ fn execute(
     let asked = snap.snapshot_after.is_some()
         || snap.snapshot_at_yield.is_some()
         || snap.snapshot_at_turn.is_some();
-    if asked && outcome.snapshot.is_none() && outcome.exit_code == 0 {
+    if asked && outcome.snapshot.is_none() && outcome.exit_code == 0 && !outcome.refused {
         eprintln!(
             "things-js: the program ended before the snapshot point; no snapshot was written"
         );

@@ -18,6 +18,7 @@ const STACK_SNAPSHOT: &[&str] = &[
     "async_sequential",
     "bank_simulation",
     "bigint_math",
+    "buffers_detached",
     "callbacks_long",
     "capturable_shapes",
     "classes_basic",

@@ -220,7 +220,8 @@
     const r = ReflectApply(method, d.it, [arg]);
     if (!d.sync) return r;
     lib.iteratorResult(r);
-    return ReflectApply(then, P.resolve(r.value), [lib.libFn("syncResult", { done: Boolean(r.done) })]);
+    const done = Boolean(r.done); // (read before the value, as the specification does)
+    return ReflectApply(then, P.resolve(r.value), [lib.libFn("syncResult", { done })]);
   };
   lib.delegateClose = (d) => {
     const ret = d.it.return;

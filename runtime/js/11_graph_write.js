@@ -10,6 +10,8 @@
   const {
     ArrayBufferPrototype,
     ArrayBufferPrototypeGetByteLength,
+    ArrayBufferPrototypeGetDetached,
+    ArrayBufferPrototypeGetResizable,
     ArrayPrototypeSome,
     BigIntPrototype,
     BigIntPrototypeValueOf,
@@ -236,6 +238,9 @@
       if (has(DatePrototype, DatePrototypeGetTime, v)) return { ...base, t: "date", time: encode(DatePrototypeGetTime(v)), props: props(v, id) };
       if (has(RegExpPrototype, RegExpPrototypeGetSource, v)) return { ...base, t: "re", source: v.source, flags: v.flags, props: props(v, id) };
       if (has(ArrayBufferPrototype, ArrayBufferPrototypeGetByteLength, v)) {
+        if (ArrayBufferPrototypeGetDetached(v)) return { ...base, t: "ab", hex: "", detached: true, props: props(v, id) };
+        // (Its views may track its length, which a view does not tell.)
+        if (ArrayBufferPrototypeGetResizable(v)) fail("a resizable ArrayBuffer", id);
         const bytes = new Uint8Array(v);
         let hex = "";
         for (let i = 0; i < bytes.length; i++) hex += (bytes[i] < 16 ? "0" : "") + bytes[i].toString(16);

@@ -4,6 +4,7 @@
 "use strict";
 ((lib) => {
   const {
+    ArrayBufferPrototypeTransfer,
     ArrayPrototypeFind,
     ArrayPrototypeMap,
     ArrayPrototypeSome,
@@ -31,6 +32,8 @@
     const suspended = [];
     // Object-literal members' re-made holders, with the restored literal they stand for.
     const homes = [];
+    // Buffers detached at the snapshot: detached once their views exist.
+    const detached = [];
 
     const decode = (e) => {
       if (e === null || typeof e !== "object") return e;
@@ -142,6 +145,7 @@
         case "err": return new Error();
         case "ab": {
           const buf = new ArrayBuffer(n.hex.length / 2);
+          if (n.detached) detached.push(buf);
           const bytes = new Uint8Array(buf);
           for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(n.hex.substr(i * 2, 2), 16);
           return buf;
@@ -208,6 +212,7 @@
     }
     defineAll(globalThis, snap.globals);
     for (const gen of suspended) lib.prime(gen);
+    for (const buf of detached) ArrayBufferPrototypeTransfer(buf);
     for (const [holder, home] of homes) Object.setPrototypeOf(holder, Object.getPrototypeOf(home));
     for (let id = 0; id < snap.nodes.length; id++) {
       const n = snap.nodes[id];

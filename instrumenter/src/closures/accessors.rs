@@ -109,8 +109,8 @@ impl Rewriter<'_> {
             .iter()
             .filter(|p| match p {
                 PropOrSpread::Prop(p) => match &**p {
-                    Prop::Getter(g) => static_key(&g.key).is_some(),
-                    Prop::Setter(s) => static_key(&s.key).is_some(),
+                    Prop::Getter(g) => static_key(&g.key).is_some() || is_symbol_key(&g.key),
+                    Prop::Setter(s) => static_key(&s.key).is_some() || is_symbol_key(&s.key),
                     Prop::Method(m) => match static_key(&m.key) {
                         Some(key) => {
                             methods.push(str_lit(&key));

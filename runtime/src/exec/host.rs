@@ -49,6 +49,8 @@ pub struct HostOutcome {
     pub snapshot: Option<String>,
     /// Event-loop turns the program ran after its main script.
     pub turns: u64,
+    /// A snapshot was asked for and refused (the program went on).
+    pub refused: bool,
     /// Yield points the program passed (when it ran to its end).
     pub yield_hits: u64,
 }
@@ -93,6 +95,7 @@ fn drive(opts: HostOptions) -> anyhow::Result<HostOutcome> {
         exit_code: None,
         config: config.to_string(),
         yield_hits: 0.0,
+        refused: false,
     };
     let mut rt = new_engine(state)?;
     if let Some(after) = opts.snapshot_after {
@@ -112,17 +115,23 @@ fn drive(opts: HostOptions) -> anyhow::Result<HostOutcome> {
     run(&mut rt, opts.filename.clone(), opts.script)?;
     run(&mut rt, "things:start", entry.to_string())?;
     loop {
-        let (exit, snapshot, wait) = {
+        let (exit, snapshot, wait, refused) = {
             let op_state = rt.op_state();
             let mut op_state = op_state.borrow_mut();
             let host = op_state.borrow_mut::<HostState>();
-            (host.exit_code, host.snapshot.take(), host.wait_ms)
+            (
+                host.exit_code,
+                host.snapshot.take(),
+                host.wait_ms,
+                host.refused,
+            )
         };
         if let Some(code) = exit {
             return Ok(HostOutcome {
                 exit_code: code,
                 snapshot: None,
                 turns,
+                refused,
                 yield_hits: 0,
             });
         }
@@ -131,6 +140,7 @@ fn drive(opts: HostOptions) -> anyhow::Result<HostOutcome> {
                 exit_code: 0,
                 snapshot,
                 turns,
+                refused,
                 yield_hits: 0,
             });
         }
@@ -155,6 +165,7 @@ fn drive(opts: HostOptions) -> anyhow::Result<HostOutcome> {
                 exit_code: 0,
                 snapshot: None,
                 turns,
+                refused,
                 yield_hits,
             });
         }

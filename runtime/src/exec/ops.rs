@@ -37,6 +37,8 @@ pub struct HostState {
     pub config: String,
     /// Yield-point hits counted when the program ended.
     pub yield_hits: f64,
+    /// A snapshot was refused (what could not be captured went to stderr).
+    pub refused: bool,
 }
 
 #[op2(fast)]
@@ -130,6 +132,7 @@ pub fn op_things_put_snapshot(state: &mut OpState, #[string] body: String) -> bo
 pub fn op_things_snapshot_failed(state: &mut OpState, #[string] reason: &str) {
     let host = state.borrow_mut::<HostState>();
     host.control.clear();
+    host.refused = true;
     if host.piped.is_some() {
         emit(&Event::SnapshotFailed {
             reason: reason.into(),
