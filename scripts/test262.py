@@ -598,8 +598,6 @@ def write_markdown(path: Path, args, results, skipped: dict[str, str], command: 
         "(`mode<TAB>test<TAB>reason`, sorted).",
         "",
     ]
-    if args.notes.is_file():
-        lines += [args.notes.read_text(encoding="utf-8").rstrip("\n"), ""]
     for m in modes:
         if m == "raw":
             continue
@@ -614,6 +612,8 @@ def write_markdown(path: Path, args, results, skipped: dict[str, str], command: 
             lines += ["### Most common raw failure reasons", "",
                       "| count | reason (specifics replaced by N / '…') |", "|---|---|"]
             lines += [f"| {c} | {md_cell(r)} |" for r, c in top] + [""]
+    if args.notes.is_file():
+        lines += [args.notes.read_text(encoding="utf-8").rstrip("\n"), ""]
     lines += [
         "## Not run",
         "",
@@ -719,7 +719,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--notes", type=Path, default=REPO / "docs" / "conformance-notes.md",
                    metavar="FILE",
                    help="hand-written Markdown (what changed, why the remaining tests "
-                        "fail) put in the summary after the table, if the file exists "
+                        "fail) put in the summary after the tables, if the file exists "
                         "(default docs/conformance-notes.md)")
     p.add_argument("--raw-failures", type=Path, metavar="FILE",
                    help="also write the tests the raw engine fails (test, reason per line)")
