@@ -6,7 +6,7 @@
 //! scope object exists.
 //!
 //! `function g(a, {x} = {}, ...r) { body }` becomes
-//! `function g($$param0, ...$$params) { let a = $$param0, {x} = $$params[0] === void 0 ? {} : $$params[0], r = $$params.slice(1); body }`:
+//! `function g($$param0, ...$$params) { let a = $$param0, { 0: {x} = {} } = $$params, r = $$params.slice(1); body }`:
 //! the parameters before the first default or rest stay parameters (so
 //! `g.length` is kept), and `let` keeps their order of evaluation and their
 //! temporal dead zone (`(a = b, b) => ...` still throws).
@@ -131,44 +131,40 @@ fn moved(params: &[Pat], body: &[Stmt]) -> Option<(Vec<Pat>, Stmt)> {
             type_ann: None,
         }));
     }
-    let decls = params
+    // `let a = $$param0, { 0: b = () => a, 1: {x} } = $$params, r = $$params.slice(2)`:
+    // a default is a destructuring default, so a function there is named
+    // after its parameter as before.
+    let mut decls: Vec<(Pat, Option<Box<Expr>>)> = params[..kept]
         .iter()
         .enumerate()
-        .map(|(i, p)| match p {
-            _ if i < kept => (p.clone(), Some(ident_expr(&format!("{FIRST}{i}")))),
-            Pat::Rest(r) => (*r.arg.clone(), Some(slice_from(i - kept))),
-            Pat::Assign(a) => {
-                let given = || rest_at(i - kept);
-                let test = Box::new(Expr::Bin(BinExpr {
-                    span: DUMMY_SP,
-                    op: BinaryOp::EqEqEq,
-                    left: given(),
-                    right: undefined(),
-                }));
-                let value = Box::new(Expr::Cond(CondExpr {
-                    span: DUMMY_SP,
-                    test,
-                    cons: a.right.clone(),
-                    alt: given(),
-                }));
-                (*a.left.clone(), Some(value))
-            }
-            _ => (p.clone(), Some(rest_at(i - kept))),
-        })
+        .map(|(i, p)| (p.clone(), Some(ident_expr(&format!("{FIRST}{i}")))))
         .collect();
-    Some((new_params, var_decl(VarDeclKind::Let, decls)))
-}
-
-/// `$$params[k]`
-fn rest_at(k: usize) -> Box<Expr> {
-    Box::new(Expr::Member(MemberExpr {
-        span: DUMMY_SP,
-        obj: ident_expr(REST),
-        prop: MemberProp::Computed(ComputedPropName {
+    let (rest, given): (Vec<&Pat>, Vec<&Pat>) = params[kept..]
+        .iter()
+        .partition(|p| matches!(p, Pat::Rest(_)));
+    if !given.is_empty() {
+        let props = given
+            .iter()
+            .enumerate()
+            .map(|(k, p)| {
+                ObjectPatProp::KeyValue(KeyValuePatProp {
+                    key: PropName::Num(Number::from(k as f64)),
+                    value: Box::new((*p).clone()),
+                })
+            })
+            .collect();
+        let pattern = Pat::Object(ObjectPat {
             span: DUMMY_SP,
-            expr: num(k as f64),
-        }),
-    }))
+            props,
+            optional: false,
+            type_ann: None,
+        });
+        decls.push((pattern, Some(ident_expr(REST))));
+    }
+    if let Some(Pat::Rest(r)) = rest.first() {
+        decls.push((*r.arg.clone(), Some(slice_from(given.len()))));
+    }
+    Some((new_params, var_decl(VarDeclKind::Let, decls)))
 }
 
 /// `$$params.slice(k)`
@@ -226,11 +222,11 @@ mod tests {
     #[test]
     fn parameters_with_closures_are_declared_in_the_body() {
         let out = moved("function g(a, b = () => a, ...r) { return b(); }");
-        assert!(out.contains("function g($$param0, ...$$params) { let a = $$param0, b = $$params[0] === void 0 ? ()=>a : $$params[0], r = $$params.slice(1);"), "{out}");
+        assert!(out.contains("function g($$param0, ...$$params) { let a = $$param0, { 0: b = ()=>a } = $$params, r = $$params.slice(1);"), "{out}");
         let out = moved("const f = ({ x } = {}, cb = function () { return x; }) => cb();");
         assert!(
             out.contains(
-                "(...$$params)=>{ let { x } = $$params[0] === void 0 ? {} : $$params[0], cb ="
+                "(...$$params)=>{ let { 0: { x } = {}, 1: cb = function() { return x; } } = $$params;"
             ),
             "{out}"
         );
