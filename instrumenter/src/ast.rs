@@ -170,6 +170,18 @@ pub fn is_directive(s: &Stmt) -> bool {
     matches!(s, Stmt::Expr(e) if matches!(&*e.expr, Expr::Lit(Lit::Str(_))))
 }
 
+/// Whether a body's directive prologue holds `"use strict"`.
+pub fn has_use_strict(stmts: &[Stmt]) -> bool {
+    stmts.iter().take_while(|s| is_directive(s)).any(|s| {
+        matches!(s, Stmt::Expr(e) if matches!(&*e.expr, Expr::Lit(Lit::Str(v)) if &*v.value == "use strict"))
+    })
+}
+
+/// The `"use strict";` directive.
+pub fn use_strict() -> Stmt {
+    expr_stmt(str_lit("use strict"))
+}
+
 /// `yield arg`
 pub fn yield_of(arg: Box<Expr>) -> Box<Expr> {
     Box::new(Expr::Yield(YieldExpr {

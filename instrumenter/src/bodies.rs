@@ -37,6 +37,8 @@ pub struct Pending {
     pub stmts: Vec<Stmt>,
     /// The scope-object chain where the function is created, outermost first.
     pub env: Vec<String>,
+    /// Strict by its context or its own directive.
+    pub strict: bool,
     /// `normalize`'s result, for the bodies that capture.
     pub normalized: Option<Result<Normalized, Unsupported>>,
 }

@@ -45,7 +45,7 @@ pub fn with_prelude(
 ) -> Result<Parsed, SyntaxError> {
     let cm: Lrc<SourceMap> = Default::default();
     let mut script = unresolved(&cm, source, filename)?;
-    let strict = script.body.first().is_some_and(is_use_strict);
+    let strict = crate::ast::has_use_strict(&script.body);
     let first = prelude(&cm);
     let at = script
         .body
@@ -92,14 +92,6 @@ pub fn unresolved(
         });
     }
     Ok(script.expect("parsed without error"))
-}
-
-fn is_use_strict(stmt: &swc_ecma_ast::Stmt) -> bool {
-    use swc_ecma_ast::{Expr, Lit, Stmt};
-    match stmt {
-        Stmt::Expr(e) => matches!(&*e.expr, Expr::Lit(Lit::Str(s)) if &*s.value == "use strict"),
-        _ => false,
-    }
 }
 
 #[cfg(test)]

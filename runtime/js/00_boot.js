@@ -87,6 +87,30 @@
     }
     copy(original.prototype, `${name}Prototype`, true);
   }
+  // Iteration a program cannot redirect. The library's for-of, spread and
+  // array destructuring would call whatever the program put in
+  // Array.prototype[Symbol.iterator] or %ArrayIteratorPrototype%.next (old
+  // polyfills and test262 replace or delete them): the library loops over
+  // arrays by index, over maps and sets with forEach, or through these,
+  // which call the engine's own `next`.
+  const safeIterator = (values, next) =>
+    class {
+      #it;
+      constructor(iterable) {
+        this.#it = values(iterable);
+      }
+      next() {
+        return next(this.#it);
+      }
+      [Symbol.iterator]() {
+        return this;
+      }
+    };
+  primordials.SafeArrayIterator = safeIterator(primordials.ArrayPrototypeValues, primordials.ArrayIteratorPrototypeNext);
+  primordials.SafeSetIterator = safeIterator(primordials.SetPrototypeValues, primordials.SetIteratorPrototypeNext);
+  // array.push(...items) without spreading `items`.
+  const push = global.Array.prototype.push;
+  primordials.ArrayPrototypePushApply = (array, items) => primordials.ReflectApply(push, array, items);
   Object.freeze(primordials);
 
   const lib = {

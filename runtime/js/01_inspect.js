@@ -37,8 +37,11 @@
     ArrayPrototypeFilter,
     ArrayPrototypeForEach,
     ArrayPrototypeMap,
+    ArrayPrototypePush,
+    ArrayPrototypePushApply,
     ArrayPrototypeSome,
     ArrayPrototypeSort,
+    ArrayPrototypeSplice,
     AsyncFunctionPrototype,
     AsyncGeneratorFunctionPrototype,
     BigIntPrototypeValueOf,
@@ -52,11 +55,13 @@
     FunctionPrototypeSymbolHasInstance,
     FunctionPrototypeToString,
     GeneratorFunctionPrototype,
-    MapPrototypeEntries,
+    JSONStringify,
+    MapPrototypeForEach,
     MapPrototypeGetSize,
     NumberPrototypeValueOf,
     ObjectGetOwnPropertyDescriptor: getDescriptor,
     ObjectGetPrototypeOf: getProto,
+    ObjectKeys,
     ObjectPrototype,
     ObjectPrototypeHasOwnProperty: hasOwn,
     ObjectPrototypePropertyIsEnumerable: isEnumerable,
@@ -67,7 +72,8 @@
     RegExpPrototypeGetSource,
     RegExpPrototypeToString,
     SetPrototypeGetSize,
-    SetPrototypeValues,
+    SafeArrayIterator,
+    SafeSetIterator,
     SharedArrayBufferPrototypeGetByteLength,
     StringPrototypeValueOf,
     SymbolPrototypeToString,
@@ -83,10 +89,10 @@
   const call = (fn, self, ...args) => ReflectApply(fn, self, args);
 
   // A brand check: the (uncurried) intrinsic throws unless `v` has the right internal slot.
-  const brandCheck = (fn, ...args) => (v) => {
+  const brandCheck = (fn, arg) => (v) => {
     if (typeof fn !== "function") return false;
     try {
-      fn(v, ...args);
+      fn(v, arg);
       return true;
     } catch {
       return false;
@@ -255,7 +261,7 @@
     [0x1f260, 0x1f265], [0x20000, 0x2fffd], [0x30000, 0x3fffd],
   ];
   const isWideCodePoint = (code) =>
-    code >= 0x1100 && ArrayPrototypeSome(wideRanges, ([lo, hi]) => code >= lo && code <= hi);
+    code >= 0x1100 && ArrayPrototypeSome(wideRanges, (range) => code >= range[0] && code <= range[1]);
 
   // Unicode property escapes may be missing in small engines; degrade to "never matches".
   function propertyRegExp(source) {
@@ -530,7 +536,8 @@
       else ArrayPrototypeForEach(keys, (key) => seenKeys.add(key));
       keys = Reflect.ownKeys(obj);
       ctx.seen.push(main);
-      for (const key of keys) {
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i];
         if (key === "constructor" || hasOwn(main, key) || isHiddenKey(key) ||
             (depth !== 0 && seenKeys.has(key))) {
           continue;
@@ -620,10 +627,10 @@
     const indentationLvl = ctx.indentationLvl;
     try {
       output = formatter(ctx, value, recurseTimes);
-      for (const key of keys) {
-        output.push(formatProperty(ctx, value, recurseTimes, key, extrasType));
+      for (let i = 0; i < keys.length; i++) {
+        ArrayPrototypePush(output, formatProperty(ctx, value, recurseTimes, keys[i], extrasType));
       }
-      if (protoProps !== undefined) output.push(...protoProps);
+      if (protoProps !== undefined) ArrayPrototypePushApply(output, protoProps);
     } catch (err) {
       if (!isStackOverflow(err)) throw err;
       ctx.seen.pop();
@@ -666,7 +673,8 @@
     } else if (keyCount > 1) {
       // Only the named properties after the elements are sorted.
       const start = output.length - keyCount;
-      output.splice(start, keyCount, ...ArrayPrototypeSort(output.slice(start), compare));
+      const sorted = ArrayPrototypeSort(ArrayPrototypeSplice(output, start, keyCount), compare);
+      ArrayPrototypePushApply(output, sorted);
     }
   }
 
@@ -900,7 +908,7 @@
   // The stack already shows name/message/stack; don't repeat them as properties.
   function removeDuplicateErrorKeys(ctx, keys, err, stack) {
     if (ctx.showHidden || keys.length === 0) return;
-    for (const name of ["name", "message", "stack"]) {
+    for (const name of new SafeArrayIterator(["name", "message", "stack"])) {
       const index = keys.indexOf(name);
       if (index !== -1 && stack.includes(err[name])) keys.splice(index, 1);
     }
@@ -1050,7 +1058,7 @@
     if (length > shown) output.push(moreItems(length - shown));
     if (ctx.showHidden) {
       ctx.indentationLvl += 2;
-      for (const key of ["BYTES_PER_ELEMENT", "length", "byteLength", "byteOffset", "buffer"]) {
+      for (const key of new SafeArrayIterator(["BYTES_PER_ELEMENT", "length", "byteLength", "byteOffset", "buffer"])) {
         output.push(`[${key}]: ${formatValue(ctx, value[key], recurseTimes, true)}`);
       }
       ctx.indentationLvl -= 2;
@@ -1063,7 +1071,7 @@
     const shown = Math.min(Math.max(0, ctx.maxArrayLength), size);
     const output = [];
     ctx.indentationLvl += 2;
-    for (const entry of SetPrototypeValues(value)) {
+    for (const entry of new SafeSetIterator(value)) {
       if (output.length >= shown) break;
       output.push(formatValue(ctx, entry, recurseTimes));
     }
@@ -1077,10 +1085,9 @@
     const shown = Math.min(Math.max(0, ctx.maxArrayLength), size);
     const output = [];
     ctx.indentationLvl += 2;
-    for (const [k, v] of MapPrototypeEntries(value)) {
-      if (output.length >= shown) break;
-      output.push(`${formatValue(ctx, k, recurseTimes)} => ${formatValue(ctx, v, recurseTimes)}`);
-    }
+    MapPrototypeForEach(value, (v, k) => {
+      if (output.length < shown) output.push(`${formatValue(ctx, k, recurseTimes)} => ${formatValue(ctx, v, recurseTimes)}`);
+    });
     if (size > shown) output.push(moreItems(size - shown));
     ctx.indentationLvl -= 2;
     return output;
@@ -1169,8 +1176,8 @@
   function isBelowBreakLength(ctx, output, start, base) {
     let total = output.length + start;
     if (total + output.length > ctx.breakLength) return false;
-    for (const entry of output) {
-      total += entry.length;
+    for (let i = 0; i < output.length; i++) {
+      total += output[i].length;
       if (total > ctx.breakLength) return false;
     }
     return base === "" || !base.includes("\n");
@@ -1286,7 +1293,7 @@
 
   function ctxOptions(ctx) {
     const options = {};
-    for (const key of Object.keys(defaultOptions)) options[key] = ctx[key];
+    for (const key of new SafeArrayIterator(ObjectKeys(defaultOptions))) options[key] = ctx[key];
     return options;
   }
 
@@ -1308,7 +1315,7 @@
     if (typeof opts === "boolean") {
       ctx.showHidden = opts;
     } else if (opts) {
-      for (const key of Object.keys(opts)) {
+      for (const key of new SafeArrayIterator(ObjectKeys(opts))) {
         if (hasOwn(defaultOptions, key)) ctx[key] = opts[key];
         else if (ctx.userOptions === undefined) ctx.userOptions = opts;
       }
@@ -1351,13 +1358,13 @@
   // %j: JSON, with '[Circular]' for cyclic structures.
   function tryStringify(arg) {
     try {
-      return JSON.stringify(arg);
+      return JSONStringify(arg);
     } catch (err) {
       if (circularJsonMessage === undefined) {
         try {
           const a = {};
           a.a = a;
-          JSON.stringify(a);
+          JSONStringify(a);
         } catch (circularError) {
           circularJsonMessage = firstLine(circularError);
         }
@@ -1443,9 +1450,8 @@
     return str;
   }
 
-  function format(...args) {
-    return formatWithOptions(undefined, args);
-  }
+  // console.log's arguments, as an array.
+  const format = (args) => formatWithOptions(undefined, args);
 
   lib.inspect = inspect;
   lib.format = format;

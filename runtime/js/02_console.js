@@ -9,10 +9,15 @@
     ArrayPrototypeJoin,
     ArrayPrototypeMap,
     ArrayPrototypePush,
+    ArrayPrototypePushApply,
     ArrayPrototypeSlice,
+    ArrayPrototypeUnshift,
+    MapPrototypeForEach,
+    MapPrototypeSet,
     MathMax,
     ObjectKeys,
     ObjectPrototypeHasOwnProperty,
+    SafeArrayIterator,
     StringPrototypeIncludes,
     StringPrototypeRepeat,
     StringPrototypeReplace,
@@ -26,7 +31,7 @@
     lib.write(text + "\n", toStderr);
   };
   const out = (toStderr) => function (...args) {
-    emit(lib.format(...args), toStderr);
+    emit(lib.format(args), toStderr);
   };
   // console.count and console.time state.
   const state = { counts: new Map(), timers: new Map() };
@@ -35,12 +40,12 @@
   lib.stateParts.console = {
     save(now) {
       const elapsed = new Map();
-      for (const [label, t] of state.timers) elapsed.set(label, now - t);
+      MapPrototypeForEach(state.timers, (t, label) => MapPrototypeSet(elapsed, label, now - t));
       return { counts: state.counts, elapsed };
     },
     restore(data, now) {
       state.counts = data.counts;
-      for (const [label, ms] of data.elapsed) state.timers.set(label, now - ms);
+      MapPrototypeForEach(data.elapsed, (ms, label) => MapPrototypeSet(state.timers, label, now - ms));
     },
   };
   // console.table, laid out as node lays it out: a column of indices (or
@@ -57,8 +62,8 @@
         ["(iteration index)", "Key", "Values"],
         [
           ArrayPrototypeMap(entries, (_, i) => String(i)),
-          ArrayPrototypeMap(entries, ([k]) => cell(k)),
-          ArrayPrototypeMap(entries, ([, v]) => cell(v)),
+          ArrayPrototypeMap(entries, (entry) => cell(entry[0])),
+          ArrayPrototypeMap(entries, (entry) => cell(entry[1])),
         ],
       );
     }
@@ -78,14 +83,18 @@
         primitives[i] = cell(row);
         return;
       }
-      for (const name of properties || ObjectKeys(row)) {
+      for (const name of new SafeArrayIterator(properties || ObjectKeys(row))) {
         if (!columns.has(name)) columns.set(name, []);
         const present = !primitive && ObjectPrototypeHasOwnProperty(row, name);
         columns.get(name)[i] = present ? cell(row[name]) : "";
       }
     });
-    const head = ["(index)", ...columns.keys()];
-    const values = [index, ...columns.values()];
+    const head = ["(index)"];
+    const values = [index];
+    MapPrototypeForEach(columns, (column, name) => {
+      ArrayPrototypePush(head, name);
+      ArrayPrototypePush(values, column);
+    });
     if (hasPrimitives) {
       ArrayPrototypePush(head, "Values");
       ArrayPrototypePush(values, primitives);
@@ -95,7 +104,8 @@
   // The box: every cell padded to its column's width, left-aligned.
   const grid = (head, columns) => {
     const widths = ArrayPrototypeMap(head, (h) => lib.stringWidth(h));
-    const height = MathMax(0, ...ArrayPrototypeMap(columns, (c) => c.length));
+    let height = 0;
+    ArrayPrototypeForEach(columns, (c) => (height = MathMax(height, c.length)));
     const rows = [];
     for (let j = 0; j < height; j++) {
       const row = ArrayPrototypeMap(head, (_, i) => {
@@ -109,7 +119,9 @@
     const line = (row) => `│ ${ArrayPrototypeJoin(ArrayPrototypeMap(row, pad), " │ ")} │`;
     const rule = (left, middle, right) =>
       left + ArrayPrototypeJoin(ArrayPrototypeMap(widths, (w) => StringPrototypeRepeat("─", w + 2)), middle) + right;
-    const lines = [rule("┌", "┬", "┐"), line(head), rule("├", "┼", "┤"), ...ArrayPrototypeMap(rows, line), rule("└", "┴", "┘")];
+    const lines = [rule("┌", "┬", "┐"), line(head), rule("├", "┼", "┤")];
+    ArrayPrototypePushApply(lines, ArrayPrototypeMap(rows, line));
+    ArrayPrototypePush(lines, rule("└", "┴", "┘"));
     return ArrayPrototypeJoin(lines, "\n");
   };
 
@@ -123,7 +135,8 @@
       // The caller's frames (this one and the library's are left out).
       const frames = ArrayPrototypeSlice(StringPrototypeSplit(String(new Error().stack), "\n"), 2);
       const own = ArrayPrototypeFilter(frames, (line) => !StringPrototypeIncludes(line, "things:"));
-      emit(lib.userPlaces(ArrayPrototypeJoin([`Trace: ${lib.format(...args)}`, ...own], "\n")), true);
+      ArrayPrototypeUnshift(own, `Trace: ${lib.format(args)}`);
+      emit(lib.userPlaces(ArrayPrototypeJoin(own, "\n")), true);
     },
     dir: (value, options) => emit(lib.inspect(value, options), false),
     table: (data, properties) => {
@@ -131,7 +144,9 @@
       emit(table(data, properties), false);
     },
     assert: (cond, ...args) => {
-      if (!cond) out(true)("Assertion failed" + (args.length ? ":" : ""), ...args);
+      if (cond) return;
+      ArrayPrototypeUnshift(args, "Assertion failed" + (args.length ? ":" : ""));
+      emit(lib.format(args), true);
     },
     count: (label = "default") => {
       const n = (state.counts.get(label) || 0) + 1;
@@ -146,7 +161,7 @@
       if (t !== undefined) out(false)(`${label}: ${(lib.now() - t).toFixed(3)}ms`);
     },
     group: (...label) => {
-      if (label.length > 0) out(false)(...label);
+      if (label.length > 0) emit(lib.format(label), false);
       indent += "  ";
     },
     groupEnd: () => {

@@ -4,7 +4,16 @@
 // time.
 "use strict";
 ((lib) => {
-  const { ObjectDefineProperty } = lib.primordials;
+  const {
+    ArrayPrototypePush,
+    MapPrototypeClear,
+    MapPrototypeDelete,
+    MapPrototypeForEach,
+    MapPrototypeGet,
+    MapPrototypeSet,
+    MathMax,
+    ObjectDefineProperty,
+  } = lib.primordials;
   const TIMEOUT_MAX = 2 ** 31 - 1;
   const idKey = Symbol("things.timerId");
   lib.hiddenKeys.add(idKey);
@@ -26,15 +35,15 @@
   lib.stateParts.loop = {
     save(now) {
       const timers = [];
-      for (const t of loop.timers.values()) timers.push({ ...t, due: undefined, remaining: t.due - now });
+      MapPrototypeForEach(loop.timers, (t) => ArrayPrototypePush(timers, { ...t, due: undefined, remaining: t.due - now }));
       return { ...loop, timers, now: undefined };
     },
     restore(data, now) {
-      loop.timers.clear();
-      for (const t of data.timers) {
-        const rec = { ...t, due: now + t.remaining };
+      MapPrototypeClear(loop.timers);
+      for (let i = 0; i < data.timers.length; i++) {
+        const rec = { ...data.timers[i], due: now + data.timers[i].remaining };
         delete rec.remaining;
-        loop.timers.set(rec.id, rec);
+        MapPrototypeSet(loop.timers, rec.id, rec);
       }
       loop.nextId = data.nextId;
       loop.seq = data.seq;
@@ -49,11 +58,11 @@
     constructor(id) {
       ObjectDefineProperty(this, idKey, { value: id, writable: true });
     }
-    ref() { const t = loop.timers.get(this[idKey]); if (t) t.ref = true; return this; }
-    unref() { const t = loop.timers.get(this[idKey]); if (t) t.ref = false; return this; }
-    hasRef() { const t = loop.timers.get(this[idKey]); return t ? t.ref : false; }
+    ref() { const t = MapPrototypeGet(loop.timers, this[idKey]); if (t) t.ref = true; return this; }
+    unref() { const t = MapPrototypeGet(loop.timers, this[idKey]); if (t) t.ref = false; return this; }
+    hasRef() { const t = MapPrototypeGet(loop.timers, this[idKey]); return t ? t.ref : false; }
     refresh() {
-      const t = loop.timers.get(this[idKey]);
+      const t = MapPrototypeGet(loop.timers, this[idKey]);
       if (t) { t.due = loop.now + t.delay; t.seq = loop.seq++; }
       return this;
     }
@@ -87,14 +96,14 @@
     const id = loop.nextId++;
     const delay = normalizeDelay(ms);
     const handle = new Timeout(id);
-    loop.timers.set(id, { id, cb, args, delay, due: loop.now + delay, seq: loop.seq++, repeat, ref: true, handle });
+    MapPrototypeSet(loop.timers, id, { id, cb, args, delay, due: loop.now + delay, seq: loop.seq++, repeat, ref: true, handle });
     return handle;
   };
   const clear = (handle) => {
     if (handle == null) return;
     const id = typeof handle === "object" ? handle[idKey] : Number(handle);
-    if (loop.timers.delete(id)) return;
-    for (const rec of loop.immediates) if (rec.id === id) rec.cleared = true;
+    if (MapPrototypeDelete(loop.timers, id)) return;
+    for (let i = 0; i < loop.immediates.length; i++) if (loop.immediates[i].id === id) loop.immediates[i].cleared = true;
     for (let i = loop.checkIndex; i < loop.checkBatch.length; i++) {
       if (loop.checkBatch[i].id === id) loop.checkBatch[i].cleared = true;
     }
@@ -108,7 +117,7 @@
     checkCallback(cb);
     const id = loop.nextId++;
     const handle = new Immediate(id);
-    loop.immediates.push({ id, cb, args, cleared: false, handle });
+    ArrayPrototypePush(loop.immediates, { id, cb, args, cleared: false, handle });
     return handle;
   });
   define("clearTimeout", function clearTimeout(h) { clear(h); });
@@ -118,9 +127,9 @@
   // The earliest due timer at or before `now`, by due time then creation order.
   const nextDue = (now) => {
     let best = null;
-    for (const t of loop.timers.values()) {
+    MapPrototypeForEach(loop.timers, (t) => {
       if (t.due <= now && (best === null || t.due < best.due || (t.due === best.due && t.seq < best.seq))) best = t;
-    }
+    });
     return best;
   };
 
@@ -129,7 +138,7 @@
       t.due = loop.now + t.delay;
       t.seq = loop.seq++;
     } else {
-      loop.timers.delete(t.id);
+      MapPrototypeDelete(loop.timers, t.id);
     }
     lib.runTask(t.cb, t.handle, t.args);
   };
@@ -155,7 +164,9 @@
   lib.nextWait = () => {
     if (loop.immediates.length > 0) return 0;
     let due = Infinity;
-    for (const t of loop.timers.values()) if (t.ref && t.due < due) due = t.due;
-    return due === Infinity ? -1 : Math.max(0, due - lib.now());
+    MapPrototypeForEach(loop.timers, (t) => {
+      if (t.ref && t.due < due) due = t.due;
+    });
+    return due === Infinity ? -1 : MathMax(0, due - lib.now());
   };
 })(globalThis.__things);

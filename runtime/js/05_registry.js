@@ -4,7 +4,15 @@
 // restore can call the factory again). See docs/capturable-form.md.
 "use strict";
 ((lib) => {
-  const { FunctionPrototypeBind, FunctionPrototypeToString, GeneratorFunctionPrototype } = lib.primordials;
+  const {
+    FunctionPrototypeBind,
+    FunctionPrototypeToString,
+    GeneratorFunctionPrototype,
+    ReflectApply,
+    ReflectGetOwnPropertyDescriptor,
+    ReflectOwnKeys,
+    SafeArrayIterator,
+  } = lib.primordials;
   // function/class -> [site, env]; class members -> [site, env, owner, key, kind, class];
   // object-literal accessors and methods -> [site, env, "obj", key, kind, the literal].
   const fnMeta = (lib.fnMeta = new WeakMap());
@@ -56,9 +64,9 @@
   lib.cls = (cls, site, env) => {
     fnMeta.set(cls, [site, env]);
     const members = (owner, holder) => {
-      for (const key of Reflect.ownKeys(holder)) {
-        const d = Object.getOwnPropertyDescriptor(holder, key);
-        for (const kind of ["value", "get", "set"]) {
+      for (const key of new SafeArrayIterator(ReflectOwnKeys(holder))) {
+        const d = ReflectGetOwnPropertyDescriptor(holder, key);
+        for (const kind of new SafeArrayIterator(["value", "get", "set"])) {
           if (typeof d[kind] === "function" && d[kind] !== cls && !fnMeta.has(d[kind])) {
             fnMeta.set(d[kind], [site, env, owner, key, kind, cls]);
             markGenerator(d[kind]);
@@ -74,14 +82,14 @@
   // An object literal's accessors and `super`-using methods (named in
   // `methods`); the literal is kept as their home object.
   lib.acc = (obj, site, env, methods) => {
-    for (const key of Reflect.ownKeys(obj)) {
-      const d = Object.getOwnPropertyDescriptor(obj, key);
-      for (const kind of ["get", "set"]) {
+    for (const key of new SafeArrayIterator(ReflectOwnKeys(obj))) {
+      const d = ReflectGetOwnPropertyDescriptor(obj, key);
+      for (const kind of new SafeArrayIterator(["get", "set"])) {
         if (typeof d[kind] === "function" && !fnMeta.has(d[kind])) fnMeta.set(d[kind], [site, env, "obj", key, kind, obj]);
       }
     }
     if (methods !== undefined) {
-      for (const key of methods) {
+      for (const key of new SafeArrayIterator(methods)) {
         const f = obj[key];
         if (typeof f === "function" && !fnMeta.has(f)) fnMeta.set(f, [site, env, "obj", key, "value", obj]);
       }
@@ -93,7 +101,7 @@
   // bind again.
   lib.boundMeta = new WeakMap();
   lib.bind = (target, thisArg, args) => {
-    const bound = FunctionPrototypeBind(target, thisArg, ...args);
+    const bound = ReflectApply(FunctionPrototypeBind, undefined, [target, thisArg, ...new SafeArrayIterator(args)]);
     lib.boundMeta.set(bound, { target, thisArg, args });
     return bound;
   };

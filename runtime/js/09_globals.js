@@ -3,7 +3,7 @@
 // the snapshot, so a restored program draws the numbers it would have drawn.
 "use strict";
 ((lib) => {
-  const { ArrayFrom, MathImul, TypedArrayPrototypeSet } = lib.primordials;
+  const { MathImul, TypedArrayPrototypeSet } = lib.primordials;
   const define = (name, value) =>
     Object.defineProperty(globalThis, name, { value, writable: true, enumerable: false, configurable: true });
   if (lib.config.raw) {
@@ -25,7 +25,7 @@
     s[i] = x || 1;
   }
   lib.stateParts.random = {
-    save: () => ArrayFrom(s),
+    save: () => [s[0], s[1], s[2], s[3]],
     restore(data) {
       TypedArrayPrototypeSet(s, data);
     },

@@ -10,8 +10,11 @@
   const {
     ArrayBufferPrototype,
     ArrayBufferPrototypeGetByteLength,
+    ArrayBufferIsView,
     ArrayBufferPrototypeGetDetached,
+    ArrayBufferPrototypeGetMaxByteLength,
     ArrayBufferPrototypeGetResizable,
+    ArrayBufferPrototypeResize,
     ArrayPrototypeSome,
     BigIntPrototype,
     BigIntPrototypeValueOf,
@@ -19,32 +22,47 @@
     BooleanPrototypeValueOf,
     DataViewPrototype,
     DataViewPrototypeGetBuffer,
+    DataViewPrototypeGetByteLength,
+    DataViewPrototypeGetByteOffset,
     DatePrototype,
     DatePrototypeGetTime,
     GeneratorPrototype,
+    JSONStringify,
     Map,
     MapPrototype,
-    MapPrototypeEntries,
+    MapPrototypeForEach,
     MapPrototypeGetSize,
     NumberPrototype,
     NumberPrototypeValueOf,
+    ObjectKeys,
     ObjectPrototype,
     ObjectPrototypeHasOwnProperty,
     ObjectPrototypeIsPrototypeOf,
     ObjectPrototypeToString,
+    ReflectGetOwnPropertyDescriptor,
+    ReflectOwnKeys,
     RegExpPrototype,
+    RegExpPrototypeExec,
     RegExpPrototypeGetSource,
+    SafeArrayIterator,
     Set,
     SetPrototype,
     SetPrototypeGetSize,
-    SetPrototypeValues,
+    SetPrototypeForEach,
     StringPrototype,
     StringPrototypeValueOf,
     SymbolPrototype,
     SymbolPrototypeValueOf,
     SymbolToStringTag,
     TypedArrayPrototype,
+    TypedArrayPrototypeAt,
+    TypedArrayPrototypeGetBuffer,
+    TypedArrayPrototypeGetByteOffset,
+    TypedArrayPrototypeGetLength,
     TypedArrayPrototypeGetSymbolToStringTag,
+    TypedArrayPrototypeSet,
+    TypedArrayPrototypeSlice,
+    Uint8Array,
     WeakMapPrototype,
     WeakMapPrototypeGet,
     WeakMapPrototypeHas,
@@ -102,6 +120,42 @@
   // The engine's own bookkeeping on objects (deno_core stores the frames of a
   // thrown value under a "private" key, which this engine makes a visible
   // symbol): not the program's state, and made again when needed.
+  // A view's shape: where it starts, its length, and whether it tracks the
+  // length of a resizable buffer (made without a length), which no getter
+  // tells. The buffer is resized to see it, then put back as it was: shrunk
+  // to where the view starts, a tracking view is empty but in bounds and a
+  // fixed one out of bounds (or, if empty, still empty once the buffer grows
+  // by one element). A view out of bounds now shows its offset and length
+  // with the buffer at its largest. Over a detached buffer every view is
+  // empty and the buffer holds nothing to restore.
+  const viewShape = (v, type) => {
+    const buffer = type ? TypedArrayPrototypeGetBuffer(v) : DataViewPrototypeGetBuffer(v);
+    if (ArrayBufferPrototypeGetDetached(buffer)) return { buffer, offset: 0, length: 0 };
+    const length = () => (type ? TypedArrayPrototypeGetLength(v) : DataViewPrototypeGetByteLength(v));
+    const offset = () => (type ? TypedArrayPrototypeGetByteOffset(v) : DataViewPrototypeGetByteOffset(v));
+    if (!ArrayBufferPrototypeGetResizable(buffer)) return { buffer, offset: offset(), length: length() };
+    const inBounds = () => brand(type ? (o) => TypedArrayPrototypeAt(o, 0) : DataViewPrototypeGetByteLength, v);
+    const resize = (n) => ArrayBufferPrototypeResize(buffer, n);
+    const byteLength = ArrayBufferPrototypeGetByteLength(buffer);
+    const max = ArrayBufferPrototypeGetMaxByteLength(buffer);
+    const saved = TypedArrayPrototypeSlice(new Uint8Array(buffer));
+    try {
+      if (!inBounds()) resize(max);
+      const shape = { buffer, offset: offset(), length: length(), tracking: false };
+      // One element: the bits in the type's name (Float64Array, Uint8ClampedArray), in bytes.
+      const step = type ? RegExpPrototypeExec(/\d+/, type)[0] / 8 : 1;
+      resize(shape.offset);
+      if (inBounds() && shape.offset + step <= max) {
+        resize(shape.offset + step);
+        shape.tracking = length() === 1;
+      }
+      return shape;
+    } finally {
+      resize(byteLength);
+      TypedArrayPrototypeSet(new Uint8Array(buffer), saved);
+    }
+  };
+
   const isEnginePrivate = (key) => typeof key === "symbol" && String(key.description).startsWith("v82jsc_private:");
 
   function write(extraRoots) {
@@ -153,14 +207,16 @@
       return id;
     };
 
-    const keyLabel = (key) => (typeof key === "symbol" ? `[${String(key)}]` : /^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`);
+    const keyLabel = (key) => (typeof key === "symbol" ? `[${String(key)}]` : /^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSONStringify(key)}]`);
     const encodeKey = (key, id) => (typeof key === "symbol" ? { r: ref(key, id, "<key>") } : key);
 
     const props = (o, id, skip) => {
       const out = [];
-      for (const key of Reflect.ownKeys(o)) {
+      const keys = ReflectOwnKeys(o);
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i];
         if ((skip && skip(key)) || isEnginePrivate(key)) continue;
-        const d = Reflect.getOwnPropertyDescriptor(o, key);
+        const d = ReflectGetOwnPropertyDescriptor(o, key);
         const flags = (d.writable ? W : 0) | (d.enumerable ? E : 0) | (d.configurable ? C : 0);
         // (Labels name the path in an error message: made only for what gets a node.)
         if ("value" in d) {
@@ -195,7 +251,7 @@
       if (typeof v === "function") {
         const meta = lib.fnMeta.get(v);
         if (meta) {
-          const [site, env, owner, key, kind, cls] = meta;
+          const site = meta[0], env = meta[1], owner = meta[2], key = meta[3], kind = meta[4], cls = meta[5];
           if (owner !== undefined) {
             // `cls`: the class, or the object literal the member was made in.
             return { ...base, t: "member", site, env: encode(env, id, "<scope>"), owner, key: encodeKey(key, id), kind, cls: encode(cls, id, owner === "obj" ? "<home>" : "<class>"), props: props(v, id) };
@@ -217,12 +273,12 @@
       }
       if (has(MapPrototype, MapPrototypeGetSize, v)) {
         const entries = [];
-        for (const [k, x] of MapPrototypeEntries(v)) entries.push([encode(k, id, "<key>"), encode(x, id, "<entry>")]);
+        MapPrototypeForEach(v, (x, k) => entries.push([encode(k, id, "<key>"), encode(x, id, "<entry>")]));
         return { ...base, t: "map", entries, props: props(v, id) };
       }
       if (has(SetPrototype, SetPrototypeGetSize, v)) {
         const entries = [];
-        for (const k of SetPrototypeValues(v)) entries.push(encode(k, id, "<entry>"));
+        SetPrototypeForEach(v, (k) => entries.push(encode(k, id, "<entry>")));
         return { ...base, t: "set", entries, props: props(v, id) };
       }
       if (has(WeakMapPrototype, (o) => WeakMapPrototypeHas(o, {}), v)) {
@@ -238,24 +294,25 @@
       if (has(DatePrototype, DatePrototypeGetTime, v)) return { ...base, t: "date", time: encode(DatePrototypeGetTime(v)), props: props(v, id) };
       if (has(RegExpPrototype, RegExpPrototypeGetSource, v)) return { ...base, t: "re", source: v.source, flags: v.flags, props: props(v, id) };
       if (has(ArrayBufferPrototype, ArrayBufferPrototypeGetByteLength, v)) {
-        if (ArrayBufferPrototypeGetDetached(v)) return { ...base, t: "ab", hex: "", detached: true, props: props(v, id) };
-        // (Its views may track its length, which a view does not tell.)
-        if (ArrayBufferPrototypeGetResizable(v)) fail("a resizable ArrayBuffer", id);
+        // (`max`: a resizable buffer's largest length.)
+        const max = ArrayBufferPrototypeGetResizable(v) ? ArrayBufferPrototypeGetMaxByteLength(v) : undefined;
+        if (ArrayBufferPrototypeGetDetached(v)) return { ...base, t: "ab", hex: "", max, detached: true, props: props(v, id) };
         const bytes = new Uint8Array(v);
         let hex = "";
         for (let i = 0; i < bytes.length; i++) hex += (bytes[i] < 16 ? "0" : "") + bytes[i].toString(16);
-        return { ...base, t: "ab", hex, props: props(v, id) };
+        return { ...base, t: "ab", hex, max, props: props(v, id) };
       }
-      if (ArrayBuffer.isView(v)) {
+      if (ArrayBufferIsView(v)) {
         const type = TypedArrayPrototypeGetSymbolToStringTag(v);
-        const buffer = encode(type ? v.buffer : DataViewPrototypeGetBuffer(v), id, "<buffer>");
-        const length = type ? v.length : v.byteLength;
-        return { ...base, t: type ? "ta" : "dv", type, buffer, offset: v.byteOffset, length, props: props(v, id, (k) => type && typeof k === "string" && /^\d+$/.test(k)) };
+        const shape = viewShape(v, type);
+        const buffer = encode(shape.buffer, id, "<buffer>");
+        return { ...base, t: type ? "ta" : "dv", type, buffer, offset: shape.offset, length: shape.length, tracking: shape.tracking, props: props(v, id, (k) => type && typeof k === "string" && /^\d+$/.test(k)) };
       }
       const tag = tagOf(v);
       if (tag === "Error" || v instanceof Error) return { ...base, t: "err", props: props(v, id) };
       if (tag === "Arguments") return { ...base, t: "args", props: props(v, id) };
-      for (const [proto, valueOf] of boxes) {
+      for (let i = 0; i < boxes.length; i++) {
+        const proto = boxes[i][0], valueOf = boxes[i][1];
         if (has(proto, valueOf, v)) return { ...base, t: "box", value: encode(valueOf(v), id, "<value>"), props: props(v, id, proto === StringPrototype ? (k) => typeof k === "string" && /^\d+$/.test(k) : undefined) };
       }
       // A generator function's `prototype` (the function itself may be gone).
@@ -292,11 +349,11 @@
     };
 
     const roots = {};
-    for (const [name, value] of Object.entries(extraRoots)) roots[name] = encode(value, undefined, name);
+    for (const name of new SafeArrayIterator(ObjectKeys(extraRoots))) roots[name] = encode(extraRoots[name], undefined, name);
     const globals = [];
-    for (const key of Reflect.ownKeys(globalThis)) {
+    for (const key of new SafeArrayIterator(ReflectOwnKeys(globalThis))) {
       if (lib.builtins.globals.has(key)) continue;
-      const d = Reflect.getOwnPropertyDescriptor(globalThis, key);
+      const d = ReflectGetOwnPropertyDescriptor(globalThis, key);
       const flags = (d.writable ? W : 0) | (d.enumerable ? E : 0) | (d.configurable ? C : 0);
       if ("value" in d) globals.push([encodeKey(key), flags, encode(d.value, undefined, key)]);
       else globals.push([encodeKey(key), flags, encode(d.get, undefined, key), encode(d.set, undefined, key)]);
@@ -304,11 +361,10 @@
     drain();
     // The program's changes to built-ins: added, changed and deleted properties.
     const builtins = [];
-    for (const [obj, keys] of lib.builtins.pristine) {
+    MapPrototypeForEach(lib.builtins.pristine, (keys, obj) => {
       const added = [];
-      for (const key of Reflect.ownKeys(obj)) {
-        if (obj === globalThis) break;
-        const d = Reflect.getOwnPropertyDescriptor(obj, key);
+      for (const key of new SafeArrayIterator(obj === globalThis ? [] : ReflectOwnKeys(obj))) {
+        const d = ReflectGetOwnPropertyDescriptor(obj, key);
         const old = keys.get(key);
         if (old && sameDescriptor(old, d)) continue;
         const flags = (d.writable ? W : 0) | (d.enumerable ? E : 0) | (d.configurable ? C : 0);
@@ -316,18 +372,23 @@
         else added.push([encodeKey(key), flags, encode(d.get), encode(d.set)]);
       }
       const deleted = [];
-      for (const key of keys.keys()) if (!Reflect.getOwnPropertyDescriptor(obj, key)) deleted.push(encodeKey(key));
+      MapPrototypeForEach(keys, (_, key) => {
+        if (!ReflectGetOwnPropertyDescriptor(obj, key)) deleted.push(encodeKey(key));
+      });
       if (added.length || deleted.length || !Object.isExtensible(obj)) {
         builtins.push({ path: builtinPath.get(obj), props: added, deleted, ext: Object.isExtensible(obj) });
       }
-    }
+    });
     drain();
     // WeakMap/WeakSet entries whose keys the rest of the graph reaches; the
     // values may reach more keys, so repeat until nothing new appears.
     for (let grew = true; grew;) {
       grew = false;
-      for (const [wm, n, id] of weakMaps) {
-        for (const obj of [...ids.keys()]) {
+      for (let i = 0; i < weakMaps.length; i++) {
+        const wm = weakMaps[i][0], n = weakMaps[i][1], id = weakMaps[i][2];
+        const reached = [];
+        MapPrototypeForEach(ids, (_, obj) => reached.push(obj));
+        for (const obj of new SafeArrayIterator(reached)) {
           if (!isObject(obj) || ArrayPrototypeSome(n.entries, (e) => (e.r ?? e[0].r) === ids.get(obj))) continue;
           if (n.t === "weakmap" && WeakMapPrototypeHas(wm, obj)) {
             n.entries.push([{ r: ids.get(obj) }, encode(WeakMapPrototypeGet(wm, obj), id, "<entry>")]);

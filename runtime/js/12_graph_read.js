@@ -4,14 +4,25 @@
 "use strict";
 ((lib) => {
   const {
+    ArrayBufferPrototypeGetByteLength,
+    ArrayBufferPrototypeGetMaxByteLength,
+    ArrayBufferPrototypeResize,
     ArrayBufferPrototypeTransfer,
     ArrayPrototypeFind,
-    ArrayPrototypeMap,
+    ArrayPrototypeForEach,
     ArrayPrototypeSome,
+    JSONStringify,
     Map,
+    MapPrototypeForEach,
     MapPrototypeSet,
+    ObjectKeys,
     ReflectConstruct,
+    ReflectDeleteProperty,
+    ReflectGetOwnPropertyDescriptor,
+    ReflectOwnKeys,
+    SafeArrayIterator,
     Set,
+    SetPrototypeHas,
     SetPrototypeAdd,
     WeakMapPrototypeSet,
     WeakSetPrototypeAdd,
@@ -41,7 +52,7 @@
       if ("u" in e) return undefined;
       if ("n" in e) return Number(e.n);
       if ("b" in e) return BigInt(e.b);
-      throw new Error(`bad value in snapshot: ${JSON.stringify(e)}`);
+      throw new Error(`bad value in snapshot: ${JSONStringify(e)}`);
     };
     const decodeKey = (k) => (typeof k === "string" ? k : decode(k));
 
@@ -82,8 +93,12 @@
         case "sym": return Symbol(n.desc);
         case "symfor": return Symbol.for(n.key);
         case "priv": {
-          for (const [sym, name] of lib.privateNames) if (name === n.name) return sym;
-          throw new Error(`the program has no private name ${n.name}`);
+          let found;
+          MapPrototypeForEach(lib.privateNames, (name, sym) => {
+            if (name === n.name) found = sym;
+          });
+          if (found === undefined) throw new Error(`the program has no private name ${n.name}`);
+          return found;
         }
         case "fn":
         case "member": {
@@ -144,24 +159,43 @@
         case "re": return new RegExp(n.source, n.flags);
         case "err": return new Error();
         case "ab": {
-          const buf = new ArrayBuffer(n.hex.length / 2);
+          const buf = new ArrayBuffer(n.hex.length / 2, n.max === undefined ? undefined : { maxByteLength: n.max });
           if (n.detached) detached.push(buf);
           const bytes = new Uint8Array(buf);
           for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(n.hex.substr(i * 2, 2), 16);
           return buf;
         }
-        case "ta": return new globalThis[n.type](decode(n.buffer), n.offset, n.length);
-        case "dv": return new DataView(decode(n.buffer), n.offset, n.length);
+        case "ta":
+        case "dv": return view(n);
         case "box": return Object(decode(n.value));
       }
       throw new Error(`unknown node type ${n.t} in snapshot`);
     };
 
+    // A typed array or DataView; one that tracks its resizable buffer's
+    // length is made without a length. One out of its buffer's bounds (it
+    // shrank) is made with the buffer at its largest, then put back.
+    const view = (n) => {
+      const buffer = decode(n.buffer);
+      const View = n.t === "ta" ? globalThis[n.type] : DataView;
+      const args = n.tracking ? [buffer, n.offset] : [buffer, n.offset, n.length];
+      const byteLength = ArrayBufferPrototypeGetByteLength(buffer);
+      const end = n.tracking ? n.offset : n.offset + n.length * (n.t === "ta" ? View.BYTES_PER_ELEMENT : 1);
+      if (end <= byteLength) return ReflectConstruct(View, args);
+      ArrayBufferPrototypeResize(buffer, ArrayBufferPrototypeGetMaxByteLength(buffer));
+      try {
+        return ReflectConstruct(View, args);
+      } finally {
+        ArrayBufferPrototypeResize(buffer, byteLength);
+      }
+    };
+
     // Property entries are [key, flags, value] or [key, flags, getter, setter].
     const defineAll = (o, list) => {
-      for (const entry of list) {
-        const [k, flags] = entry;
-        const key = decodeKey(k);
+      for (let i = 0; i < list.length; i++) {
+        const entry = list[i];
+        const key = decodeKey(entry[0]);
+        const flags = entry[1];
         const desc = { enumerable: !!(flags & E), configurable: !!(flags & C) };
         if (entry.length === 3) {
           desc.value = decode(entry[2]);
@@ -189,37 +223,40 @@
       const n = snap.nodes[id];
       const o = values[id];
       if (n.t === "builtin" || n.t === "sym" || n.t === "symfor" || n.t === "priv") continue;
-      const saved = new Set(ArrayPrototypeMap(n.props, (p) => decodeKey(p[0])));
-      for (const key of Reflect.ownKeys(o)) {
-        if (!saved.has(key)) {
-          const d = Reflect.getOwnPropertyDescriptor(o, key);
-          if (d.configurable) Reflect.deleteProperty(o, key);
-        }
+      const saved = new Set();
+      ArrayPrototypeForEach(n.props, (p) => SetPrototypeAdd(saved, decodeKey(p[0])));
+      const keys = ReflectOwnKeys(o);
+      for (let i = 0; i < keys.length; i++) {
+        if (!SetPrototypeHas(saved, keys[i]) && ReflectGetOwnPropertyDescriptor(o, keys[i]).configurable) ReflectDeleteProperty(o, keys[i]);
       }
-      if (n.t === "map") for (const [k, v] of n.entries) MapPrototypeSet(o, decode(k), decode(v));
-      if (n.t === "set") for (const k of n.entries) SetPrototypeAdd(o, decode(k));
-      if (n.t === "weakmap") for (const [k, v] of n.entries) WeakMapPrototypeSet(o, decode(k), decode(v));
-      if (n.t === "weakset") for (const k of n.entries) WeakSetPrototypeAdd(o, decode(k));
+      const entries = n.entries || [];
+      for (let i = 0; i < entries.length; i++) {
+        const e = entries[i];
+        if (n.t === "map") MapPrototypeSet(o, decode(e[0]), decode(e[1]));
+        else if (n.t === "set") SetPrototypeAdd(o, decode(e));
+        else if (n.t === "weakmap") WeakMapPrototypeSet(o, decode(e[0]), decode(e[1]));
+        else if (n.t === "weakset") WeakSetPrototypeAdd(o, decode(e));
+      }
       defineAll(o, n.props);
       const proto = decode(n.proto);
       if (Object.getPrototypeOf(o) !== proto) Object.setPrototypeOf(o, proto);
     }
-    for (const b of snap.builtins) {
+    for (const b of new SafeArrayIterator(snap.builtins)) {
       const o = byPath.get(b.path);
-      for (const k of b.deleted) delete o[decodeKey(k)];
+      for (const k of new SafeArrayIterator(b.deleted)) delete o[decodeKey(k)];
       defineAll(o, b.props);
       if (!b.ext) Object.preventExtensions(o);
     }
     defineAll(globalThis, snap.globals);
-    for (const gen of suspended) lib.prime(gen);
-    for (const buf of detached) ArrayBufferPrototypeTransfer(buf);
-    for (const [holder, home] of homes) Object.setPrototypeOf(holder, Object.getPrototypeOf(home));
+    for (const gen of new SafeArrayIterator(suspended)) lib.prime(gen);
+    for (const buf of new SafeArrayIterator(detached)) ArrayBufferPrototypeTransfer(buf);
+    for (const pair of new SafeArrayIterator(homes)) Object.setPrototypeOf(pair[0], Object.getPrototypeOf(pair[1]));
     for (let id = 0; id < snap.nodes.length; id++) {
       const n = snap.nodes[id];
       if ("ext" in n && !n.ext && n.t !== "builtin") Object.preventExtensions(values[id]);
     }
     const roots = {};
-    for (const [name, e] of Object.entries(snap.roots)) roots[name] = decode(e);
+    for (const name of new SafeArrayIterator(ObjectKeys(snap.roots))) roots[name] = decode(snap.roots[name]);
     return roots;
   }
 

@@ -6,14 +6,14 @@
 // docs/snapshot.md for the format.
 "use strict";
 ((lib) => {
-  const { ObjectPrototypeHasOwnProperty } = lib.primordials;
+  const { JSONParse, JSONStringify, ObjectKeys, ObjectPrototypeHasOwnProperty, SafeArrayIterator } = lib.primordials;
 
   // The roots of a snapshot: what each part of the library saves (00_boot.js,
   // `stateParts`), by its name.
   const stateRoots = () => {
     const now = lib.now();
     const roots = {};
-    for (const [name, part] of Object.entries(lib.stateParts)) roots[name] = part.save(now);
+    for (const name of new SafeArrayIterator(ObjectKeys(lib.stateParts))) roots[name] = lib.stateParts[name].save(now);
     return roots;
   };
 
@@ -29,7 +29,7 @@
       lib.ops.op_things_snapshot_failed(err.message);
       return true;
     }
-    return lib.ops.op_things_put_snapshot(JSON.stringify({ state: doc, history: lib.history }));
+    return lib.ops.op_things_put_snapshot(JSONStringify({ state: doc, history: lib.history }));
   };
 
   // Snapshot between turns of the event loop (nothing on the stack).
@@ -50,7 +50,7 @@
   };
 
   lib.restore = () => {
-    const doc = JSON.parse(lib.ops.op_things_take_restore());
+    const doc = JSONParse(lib.ops.op_things_take_restore());
     lib.history = doc.history || [];
     lib.restoring = true;
     let roots;
@@ -60,9 +60,9 @@
       lib.restoring = false;
     }
     const now = lib.now();
-    for (const [name, part] of Object.entries(lib.stateParts)) {
+    for (const name of new SafeArrayIterator(ObjectKeys(lib.stateParts))) {
       if (!ObjectPrototypeHasOwnProperty(roots, name)) throw new Error(`the snapshot has no state for ${name}`);
-      part.restore(roots[name], now);
+      lib.stateParts[name].restore(roots[name], now);
     }
     lib.ops.op_things_running();
     if (roots.stack) {

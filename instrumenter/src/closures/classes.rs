@@ -21,6 +21,8 @@ impl Rewriter<'_> {
         binding_name: Option<&str>,
     ) -> Box<Expr> {
         let mut extra = Vec::new();
+        // A class, its heritage included, is strict code.
+        let strict = std::mem::replace(&mut self.strict, true);
         if let Some(mut sup) = class.super_class.take() {
             sup.visit_mut_with(self);
             extra.push(("$$super".to_string(), sup));
@@ -52,6 +54,7 @@ impl Rewriter<'_> {
         }
         self.close_scope(&opened);
         self.privates.pop();
+        self.strict = strict;
         let class_name = name
             .cloned()
             .or_else(|| binding_name.filter(|n| is_identifier_name(n)).map(ident));

@@ -164,6 +164,9 @@ impl Rewriter<'_> {
         let name = format!("$$f{k}");
         self.lifted.table.push(name.clone());
         let mut stmts = chain_prologue(&env);
+        if self.strict {
+            stmts.insert(0, use_strict());
+        }
         stmts.extend(pre);
         let local = match binding_name {
             Some(n) if is_identifier_name(n) && !is_reserved(n) && !n.starts_with("$$") => {

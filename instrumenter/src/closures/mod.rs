@@ -63,6 +63,7 @@ pub fn run(script: &mut Script, analysis: &Analysis) -> Lifted {
         class_names: Vec::new(),
         property_value: false,
         implicit_value: false,
+        strict: false,
     };
     let mut body = std::mem::take(&mut script.body);
     r.function_body(
@@ -114,6 +115,10 @@ struct Rewriter<'a> {
     /// Lifting a function assigned to a property the engine calls
     /// implicitly (`Point.prototype.valueOf = function () { ... }`).
     implicit_value: bool,
+    /// Inside code that is strict by its context (a function with a
+    /// `"use strict"` directive, a class), which the factories and resume
+    /// bodies lifted from here, at the program's top level, must say again.
+    strict: bool,
 }
 
 impl Rewriter<'_> {
@@ -132,6 +137,8 @@ impl Rewriter<'_> {
         // Property values inside this body are not the enclosing literal's.
         let property_value = std::mem::replace(&mut self.property_value, false);
         let implicit_value = std::mem::replace(&mut self.implicit_value, false);
+        let strict = self.strict;
+        self.strict |= has_use_strict(stmts);
         let env_chain = self.chain.clone();
         let mut names = Vec::new();
         for p in params.iter() {
@@ -187,6 +194,7 @@ impl Rewriter<'_> {
         self.property_value = property_value;
         self.implicit_value = implicit_value;
         self.pend(params, stmts, env_chain, framing);
+        self.strict = strict;
     }
 
     /// Hands a finished body on to `normalize` and `frames`: it is taken out
@@ -207,6 +215,7 @@ impl Rewriter<'_> {
             params: params.iter().map(|p| (**p).clone()).collect(),
             stmts: std::mem::replace(stmts, vec![crate::bodies::placeholder(k)]),
             env,
+            strict: self.strict,
             normalized: None,
         });
     }

@@ -59,6 +59,9 @@ pub struct Body {
     /// Arrows have no `this` or `arguments` of their own.
     pub arrow: bool,
     pub generator: bool,
+    /// Strict by its context or its own directive (the resume body, at the
+    /// top level, says it again).
+    pub strict: bool,
 }
 
 pub enum Framed {
@@ -121,6 +124,7 @@ pub fn run(pending: Vec<Pending>) -> Frames {
             prologue: chain_prologue(&p.env),
             arrow,
             generator,
+            strict: p.strict,
         };
         let norm = p.normalized.expect("normalize ran on every capturing body");
         match capturable(body, norm) {
@@ -161,9 +165,13 @@ pub fn capturable(b: Body, norm: Result<Normalized, Unsupported>) -> Framed {
         Mode::Function
     };
     let normal = normal::body(&directives, &norm, m, &record);
+    let mut resume_directives = directives;
+    if b.strict && !has_use_strict(&resume_directives) {
+        resume_directives.insert(0, use_strict());
+    }
     let resume = resume::factory(
         &b,
-        directives,
+        resume_directives,
         norm.body,
         &names,
         uses_arguments,
@@ -352,6 +360,7 @@ mod tests {
             prologue: vec![],
             arrow: false,
             generator,
+            strict: false,
         }
     }
 
@@ -393,7 +402,7 @@ mod tests {
         let (_, resume) = frame("let r = f(1); return r;");
         assert!(
             resume.starts_with(
-                "function $$r7($$e, $$self) { return function($$fr) { var r; [r] = $$fr.l;"
+                "function $$r7($$e, $$self) { return function($$fr) { var r; ({ 0: r } = $$fr.l);"
             ),
             "{resume}"
         );

@@ -28,10 +28,21 @@ pub(super) fn factory(
     let mut resume = directives;
     if !names.is_empty() {
         resume.push(declare_names(names));
+        // `({ 0: a, 1: b } = $$fr.l)`: an array pattern would go through
+        // Array.prototype[Symbol.iterator], which the program may have replaced.
         resume.push(expr_stmt(assign(
-            AssignTarget::Pat(AssignTargetPat::Array(ArrayPat {
+            AssignTarget::Pat(AssignTargetPat::Object(ObjectPat {
                 span: DUMMY_SP,
-                elems: names.iter().map(|n| Some(binding(n))).collect(),
+                props: names
+                    .iter()
+                    .enumerate()
+                    .map(|(i, n)| {
+                        ObjectPatProp::KeyValue(KeyValuePatProp {
+                            key: PropName::Num(Number::from(i as f64)),
+                            value: Box::new(binding(n)),
+                        })
+                    })
+                    .collect(),
                 optional: false,
                 type_ann: None,
             })),
