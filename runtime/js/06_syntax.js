@@ -11,26 +11,30 @@
     ArrayPrototypeSlice,
     GeneratorPrototype,
     GeneratorPrototypeReturn,
-    MapIteratorPrototype,
     ReflectApply,
     RegExpStringIteratorPrototype,
-    SetIteratorPrototype,
     StringIteratorPrototype,
     SymbolIterator,
+    TypedArrayPrototype,
+    TypedArrayPrototypeGetSymbolToStringTag,
   } = lib.primordials;
 
   lib.argsOf = (args) => ArrayPrototypeSlice(args);
 
   // for-of and for-in keep their position in plain objects a snapshot can
-  // carry: arrays by index; other iterables through their iterator.
+  // carry: arrays and typed arrays by index (their length read at each
+  // step, as their iterators do); other iterables through their iterator.
   const arrayIterator = ArrayPrototype[SymbolIterator]; // (the engine's, as the library loads)
-  // The engine's own iterators (over maps, sets, strings, matches, ...) keep
-  // their position where no snapshot can read it: they are read out at once.
-  const nativeIteratorProtos = new Set([
-    ArrayIteratorPrototype, MapIteratorPrototype, SetIteratorPrototype, StringIteratorPrototype, RegExpStringIteratorPrototype,
-  ]);
+  const typedArrayIterator = TypedArrayPrototype[SymbolIterator];
+  // The engine's own iterators over arrays, strings and matches keep their
+  // position where no snapshot can read it: they are read out at once.
+  // (Those over maps and sets are the library's, 15_iterators.js.)
+  const nativeIteratorProtos = new Set([ArrayIteratorPrototype, StringIteratorPrototype, RegExpStringIteratorPrototype]);
   lib.iterOf = (iterable) => {
     if (Array.isArray(iterable) && iterable[SymbolIterator] === arrayIterator) return { a: iterable, i: 0, v: undefined };
+    if (TypedArrayPrototypeGetSymbolToStringTag(iterable) !== undefined && iterable[SymbolIterator] === typedArrayIterator) {
+      return { a: iterable, i: 0, v: undefined };
+    }
     if (iterable == null) throw new TypeError(`${iterable} is not iterable`);
     const method = iterable[SymbolIterator];
     if (typeof method !== "function") throw new TypeError(`${typeof iterable === "object" ? "object" : String(iterable)} is not iterable`);

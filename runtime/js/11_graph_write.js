@@ -308,6 +308,11 @@
         const buffer = encode(shape.buffer, id, "<buffer>");
         return { ...base, t: type ? "ta" : "dv", type, buffer, offset: shape.offset, length: shape.length, tracking: shape.tracking, props: props(v, id, (k) => type && typeof k === "string" && /^\d+$/.test(k)) };
       }
+      const iterator = lib.collectionIterators.save(v);
+      if (iterator !== undefined) {
+        const coll = encode(iterator.coll, id, "<collection>");
+        return { ...base, t: "colliter", family: iterator.family, method: iterator.method, coll, pos: iterator.pos, props: props(v, id) };
+      }
       const tag = tagOf(v);
       if (tag === "Error" || v instanceof Error) return { ...base, t: "err", props: props(v, id) };
       if (tag === "Arguments") return { ...base, t: "args", props: props(v, id) };

@@ -10,6 +10,7 @@
     ArrayBufferPrototypeTransfer,
     ArrayPrototypeFind,
     ArrayPrototypeForEach,
+    ArrayPrototypePush,
     ArrayPrototypeSome,
     JSONStringify,
     Map,
@@ -45,6 +46,9 @@
     const homes = [];
     // Buffers detached at the snapshot: detached once their views exist.
     const detached = [];
+    // Map and Set iterators, with their positions: advanced once their
+    // collections have their entries.
+    const positioned = [];
 
     const decode = (e) => {
       if (e === null || typeof e !== "object") return e;
@@ -79,6 +83,16 @@
         values[e.r] = value;
         made[e.r] = true;
       }
+    };
+    // A bound function's arguments, read from their array's node: the
+    // engine copies them when it binds, before phase 2 fills arrays in.
+    const boundArgs = (e) => {
+      const entries = snap.nodes[e.r].props;
+      const list = [];
+      for (let i = 0; i < entries.length; i++) {
+        if (entries[i][0] !== "length") list[entries[i][0]] = decode(entries[i][2]);
+      }
+      return list;
     };
     const protoCtor = (n) => {
       const proto = decode(n.proto);
@@ -142,7 +156,7 @@
           suspended.push(gen);
           return gen;
         }
-        case "bound": return lib.bind(decode(n.target), decode(n.thisArg), decode(n.args));
+        case "bound": return lib.bind(decode(n.target), decode(n.thisArg), boundArgs(n.args));
         case "arr": return [];
         case "obj": return {};
         case "genproto": {
@@ -168,6 +182,11 @@
         case "ta":
         case "dv": return view(n);
         case "box": return Object(decode(n.value));
+        case "colliter": {
+          const iterator = lib.collectionIterators.make(n.family, n.method, decode(n.coll));
+          ArrayPrototypePush(positioned, [iterator, n.pos]);
+          return iterator;
+        }
       }
       throw new Error(`unknown node type ${n.t} in snapshot`);
     };
@@ -250,6 +269,7 @@
     defineAll(globalThis, snap.globals);
     for (const gen of new SafeArrayIterator(suspended)) lib.prime(gen);
     for (const buf of new SafeArrayIterator(detached)) ArrayBufferPrototypeTransfer(buf);
+    for (const p of new SafeArrayIterator(positioned)) lib.collectionIterators.position(p[0], p[1]);
     for (const pair of new SafeArrayIterator(homes)) Object.setPrototypeOf(pair[0], Object.getPrototypeOf(pair[1]));
     for (let id = 0; id < snap.nodes.length; id++) {
       const n = snap.nodes[id];

@@ -35,6 +35,7 @@ const LIBRARY: &[(&str, &str)] = library![
     "12_graph_read.js",
     "13_snapshot.js",
     "14_source_map.js",
+    "15_iterators.js",
     "99_program.js",
 ];
 
