@@ -1,15 +1,23 @@
-//! Parameters that hold closures move into the body. A closure made in a
-//! parameter default (`function g(a, b = () => a)`) would be lifted with the
-//! function's scope object as its environment, and that object is made by
-//! the body, after the parameters: so the parameters are read from plain
-//! ones instead, and declared as the body's first statement, where the
-//! scope object exists.
+//! Parameters that hold closures or calls move into the body. A closure
+//! made in a parameter default (`function g(a, b = () => a)`) would be
+//! lifted with the function's scope object as its environment, and that
+//! object is made by the body, after the parameters; a call made there
+//! (`function f(opts = defaults())`) is no call site, so a capture landing
+//! in the callee could not come back to it. So the parameters are read from
+//! plain ones instead, and declared as the body's first statement.
 //!
-//! `function g(a, {x} = {}, ...r) { body }` becomes
-//! `function g($$param0, ...$$params) { let a = $$param0, { 0: {x} = {} } = $$params, r = $$params.slice(1); body }`:
+//! `function g(a, b = f(a), {x} = {}, ...r) { body }` becomes
+//! `function g($$param0, ...$$params) { let a = $$param0, b = $$params[0] === void 0 ? f(a) : $$params[0], { 1: {x} = {} } = $$params, r = $$params.slice(2); body }`:
 //! the parameters before the first default or rest stay parameters (so
 //! `g.length` is kept), and `let` keeps their order of evaluation and their
 //! temporal dead zone (`(a = b, b) => ...` still throws).
+//!
+//! An async function (desugared: `return $things.async(function* () {...}
+//! .apply(this, arguments))`) whose parameters are not all plain names has
+//! them declared first in the generator's body instead: the driver runs it
+//! at once, so they are evaluated as before, and one that throws (a default,
+//! a pattern given `undefined`) rejects the promise, as in node, instead of
+//! throwing to the caller.
 //!
 //! Left as they are: generators (their parameters are evaluated when they
 //! are called, their body only at the first `next`), native async functions,
@@ -41,7 +49,19 @@ impl VisitMut for Move {
         }
         let Some(body) = f.body.as_mut() else { return };
         let pats: Vec<Pat> = f.params.iter().map(|p| p.pat.clone()).collect();
-        if let Some((params, decl)) = moved(&pats, &body.stmts) {
+        if let Some(driven) = driven_body(&mut body.stmts) {
+            if let Some((params, decl)) = moved(&pats, driven, !pats.iter().all(plain)) {
+                f.params = params.into_iter().map(Param::from).collect();
+                let at = driven.iter().take_while(|s| is_directive(s)).count();
+                driven.insert(at, decl);
+            }
+            return;
+        }
+        if let Some((params, decl)) = moved(
+            &pats,
+            &body.stmts,
+            pats.iter().any(|p| makes_closure(p) || calls(p)),
+        ) {
             f.params = params.into_iter().map(Param::from).collect();
             body.stmts.insert(0, decl);
         }
@@ -59,7 +79,11 @@ impl VisitMut for Move {
             })
             .collect();
         let Some(pats) = pats else { return };
-        if let Some((params, decl)) = moved(&pats, &body.stmts) {
+        if let Some((params, decl)) = moved(
+            &pats,
+            &body.stmts,
+            pats.iter().any(|p| makes_closure(p) || calls(p)),
+        ) {
             c.params = params
                 .into_iter()
                 .map(|p| ParamOrTsParamProp::Param(Param::from(p)))
@@ -73,11 +97,26 @@ impl VisitMut for Move {
         if a.is_async || a.is_generator {
             return;
         }
+        if let ArrowFunctionBody::FunctionBody(b) = &mut *a.body {
+            if let Some(driven) = driven_body(&mut b.stmts) {
+                if let Some((params, decl)) = moved(&a.params, driven, !a.params.iter().all(plain))
+                {
+                    a.params = params;
+                    let at = driven.iter().take_while(|s| is_directive(s)).count();
+                    driven.insert(at, decl);
+                }
+                return;
+            }
+        }
         let body = match &*a.body {
             ArrowFunctionBody::FunctionBody(b) => b.stmts.clone(),
             ArrowFunctionBody::Expr(_) => vec![],
         };
-        if let Some((params, decl)) = moved(&a.params, &body) {
+        if let Some((params, decl)) = moved(
+            &a.params,
+            &body,
+            a.params.iter().any(|p| makes_closure(p) || calls(p)),
+        ) {
             let mut stmts = take_arrow_body(a);
             stmts.insert(0, decl);
             a.params = params;
@@ -113,9 +152,9 @@ impl VisitMut for Move {
 }
 
 /// The new parameter list and the body's first statement, if `params`
-/// should move.
-fn moved(params: &[Pat], body: &[Stmt]) -> Option<(Vec<Pat>, Stmt)> {
-    if !params.iter().any(makes_closure) || !apart(params, body) {
+/// should (`wanted`) and can move.
+fn moved(params: &[Pat], body: &[Stmt], wanted: bool) -> Option<(Vec<Pat>, Stmt)> {
+    if !wanted || !apart(params, body) {
         return None;
     }
     let kept = params
@@ -131,9 +170,11 @@ fn moved(params: &[Pat], body: &[Stmt]) -> Option<(Vec<Pat>, Stmt)> {
             type_ann: None,
         }));
     }
-    // `let a = $$param0, { 0: b = () => a, 1: {x} } = $$params, r = $$params.slice(2)`:
-    // a default is a destructuring default, so a function there is named
-    // after its parameter as before.
+    // `let a = $$param0, b = $$params[0] === void 0 ? f(a) : $$params[0],
+    // { 1: c = () => a } = $$params, r = $$params.slice(2)`: a name with a
+    // default is a conditional (a call there is then a call site like any
+    // other); a default that makes a function or class stays a destructuring
+    // default, so the function is named after its parameter as before.
     let mut decls: Vec<(Pat, Option<Box<Expr>>)> = params[..kept]
         .iter()
         .enumerate()
@@ -142,24 +183,38 @@ fn moved(params: &[Pat], body: &[Stmt]) -> Option<(Vec<Pat>, Stmt)> {
     let (rest, given): (Vec<&Pat>, Vec<&Pat>) = params[kept..]
         .iter()
         .partition(|p| matches!(p, Pat::Rest(_)));
-    if !given.is_empty() {
-        let props = given
-            .iter()
-            .enumerate()
-            .map(|(k, p)| {
-                ObjectPatProp::KeyValue(KeyValuePatProp {
-                    key: PropName::Num(Number::from(k as f64)),
-                    value: Box::new((*p).clone()),
-                })
-            })
-            .collect();
-        let pattern = Pat::Object(ObjectPat {
-            span: DUMMY_SP,
-            props,
-            optional: false,
-            type_ann: None,
-        });
-        decls.push((pattern, Some(ident_expr(REST))));
+    for (k, p) in given.iter().enumerate() {
+        let given_k = || computed_member(ident_expr(REST), num(k as f64));
+        match p {
+            Pat::Assign(AssignPat { left, right, .. })
+                if matches!(&**left, Pat::Ident(_)) && !names_itself(right) =>
+            {
+                let value = Box::new(Expr::Cond(CondExpr {
+                    span: DUMMY_SP,
+                    test: Box::new(Expr::Bin(BinExpr {
+                        span: DUMMY_SP,
+                        op: BinaryOp::EqEqEq,
+                        left: given_k(),
+                        right: undefined(),
+                    })),
+                    cons: right.clone(),
+                    alt: given_k(),
+                }));
+                decls.push(((**left).clone(), Some(value)));
+            }
+            _ => {
+                let pattern = Pat::Object(ObjectPat {
+                    span: DUMMY_SP,
+                    props: vec![ObjectPatProp::KeyValue(KeyValuePatProp {
+                        key: PropName::Num(Number::from(k as f64)),
+                        value: Box::new((*p).clone()),
+                    })],
+                    optional: false,
+                    type_ann: None,
+                });
+                decls.push((pattern, Some(ident_expr(REST))));
+            }
+        }
     }
     if let Some(Pat::Rest(r)) = rest.first() {
         decls.push((*r.arg.clone(), Some(slice_from(given.len()))));
@@ -170,6 +225,96 @@ fn moved(params: &[Pat], body: &[Stmt]) -> Option<(Vec<Pat>, Stmt)> {
 /// `$$params.slice(k)`
 fn slice_from(k: usize) -> Box<Expr> {
     call(member_expr(ident_expr(REST), "slice"), vec![num(k as f64)])
+}
+
+/// `obj[key]`
+fn computed_member(obj: Box<Expr>, key: Box<Expr>) -> Box<Expr> {
+    Box::new(Expr::Member(MemberExpr {
+        span: DUMMY_SP,
+        obj,
+        prop: MemberProp::Computed(ComputedPropName {
+            span: DUMMY_SP,
+            expr: key,
+        }),
+    }))
+}
+
+/// An anonymous function or class, which a default names after its parameter.
+fn names_itself(e: &Expr) -> bool {
+    match e {
+        Expr::Paren(p) => names_itself(&p.expr),
+        Expr::Fn(f) => f.ident.is_none(),
+        Expr::Class(c) => c.ident.is_none(),
+        Expr::Arrow(_) => true,
+        _ => false,
+    }
+}
+
+/// Whether binding a parameter calls a function (a call in a default or in
+/// a pattern's default): outside the body, such a call is no call site, and
+/// a capture landing in the callee could not come back to it.
+fn calls(p: &Pat) -> bool {
+    struct Finder(bool);
+    impl Visit for Finder {
+        fn visit_call_expr(&mut self, _: &CallExpr) {
+            self.0 = true;
+        }
+        fn visit_new_expr(&mut self, _: &NewExpr) {
+            self.0 = true;
+        }
+        fn visit_tagged_tpl(&mut self, _: &TaggedTpl) {
+            self.0 = true;
+        }
+        // (A function made there runs later, from its own call sites.)
+        fn visit_function(&mut self, _: &Function) {}
+        fn visit_arrow_expr(&mut self, _: &ArrowExpr) {}
+        fn visit_class(&mut self, _: &Class) {}
+    }
+    let mut f = Finder(false);
+    p.visit_with(&mut f);
+    f.0
+}
+
+/// A parameter that cannot throw when it is bound: a name, or a rest name.
+fn plain(p: &Pat) -> bool {
+    match p {
+        Pat::Ident(_) => true,
+        Pat::Rest(r) => matches!(&*r.arg, Pat::Ident(_)),
+        _ => false,
+    }
+}
+
+/// The body of the generator an async function's desugared body drives
+/// (`return $things.async(function* () { ... }.apply(this, arguments))`);
+/// not an async generator's, whose parameters throw to the caller.
+fn driven_body(stmts: &mut [Stmt]) -> Option<&mut Vec<Stmt>> {
+    let [Stmt::Return(ReturnStmt { arg: Some(arg), .. })] = stmts else {
+        return None;
+    };
+    let Expr::Call(driver) = &mut **arg else {
+        return None;
+    };
+    let Callee::Expr(callee) = &driver.callee else {
+        return None;
+    };
+    let is_async = matches!(&**callee, Expr::Member(MemberExpr { obj, prop: MemberProp::Ident(p), .. })
+        if &*p.sym == "async" && matches!(&**obj, Expr::Ident(o) if &*o.sym == "$things"));
+    if !is_async {
+        return None;
+    }
+    let Expr::Call(started) = &mut *driver.args.first_mut()?.expr else {
+        return None;
+    };
+    let Callee::Expr(member) = &mut started.callee else {
+        return None;
+    };
+    let Expr::Member(MemberExpr { obj, .. }) = &mut **member else {
+        return None;
+    };
+    let Expr::Fn(FnExpr { function, .. }) = &mut **obj else {
+        return None;
+    };
+    Some(&mut function.body.as_mut()?.stmts)
 }
 
 /// Whether a parameter makes a function, arrow or class when it is bound.
@@ -226,11 +371,38 @@ mod tests {
         let out = moved("const f = ({ x } = {}, cb = function () { return x; }) => cb();");
         assert!(
             out.contains(
-                "(...$$params)=>{ let { 0: { x } = {}, 1: cb = function() { return x; } } = $$params;"
+                "(...$$params)=>{ let { 0: { x } = {} } = $$params, { 1: cb = function() { return x; } } = $$params;"
             ),
             "{out}"
         );
         assert!(out.contains("return cb(); }"), "{out}");
+    }
+
+    #[test]
+    fn parameters_with_calls_are_declared_in_the_body() {
+        let out = moved("function f(a, opts = defaults(a), { n } = make()) { return n; }");
+        assert!(
+            out.contains(
+                "function f($$param0, ...$$params) { let a = $$param0, opts = $$params[0] === void 0 ? defaults(a) : $$params[0], { 1: { n } = make() } = $$params;"
+            ),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn an_async_functions_parameters_are_bound_in_its_generator() {
+        let out = with_script(
+            "async function f(a, { b } = {}) { return a + b; }",
+            |script| {
+                crate::desugar_async::run(script);
+                super::run(script);
+                squash(&print(std::mem::take(&mut script.body)))
+            },
+        );
+        assert!(
+            out.contains("function f($$param0, ...$$params) { return $things.async((function*() { let a = $$param0, { 0: { b } = {} } = $$params;"),
+            "{out}"
+        );
     }
 
     #[test]

@@ -8,10 +8,14 @@
     FunctionPrototypeBind,
     FunctionPrototypeToString,
     GeneratorFunctionPrototype,
+    MapPrototypeGet,
+    ObjectDefineProperty,
     ReflectApply,
     ReflectGetOwnPropertyDescriptor,
     ReflectOwnKeys,
     SafeArrayIterator,
+    StringPrototypeIndexOf,
+    StringPrototypeSlice,
   } = lib.primordials;
   // function/class -> [site, env]; class members -> [site, env, owner, key, kind, class];
   // object-literal accessors and methods -> [site, env, "obj", key, kind, the literal].
@@ -70,6 +74,12 @@
           if (typeof d[kind] === "function" && d[kind] !== cls && !fnMeta.has(d[kind])) {
             fnMeta.set(d[kind], [site, env, owner, key, kind, cls]);
             markGenerator(d[kind]);
+            // A private method is named `#m` (`get #m`), not after its symbol (`[#m]`).
+            const priv = MapPrototypeGet(lib.privateNames, key);
+            if (priv !== undefined) {
+              const name = StringPrototypeSlice(priv, StringPrototypeIndexOf(priv, ":") + 1);
+              ObjectDefineProperty(d[kind], "name", { value: kind === "value" ? name : `${kind} ${name}`, configurable: true });
+            }
           }
         }
       }

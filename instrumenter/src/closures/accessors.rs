@@ -4,6 +4,7 @@
 
 use swc_common::DUMMY_SP;
 use swc_ecma_ast::*;
+use swc_ecma_visit::{Visit, VisitWith};
 
 use super::*;
 
@@ -61,6 +62,46 @@ pub(super) fn is_implicit_key(prop: &MemberProp) -> bool {
 /// Whether a property key is a well-known symbol (`[Symbol.iterator]`).
 pub(super) fn is_symbol_key(key: &PropName) -> bool {
     matches!(key, PropName::Computed(c) if well_known_symbol(&c.expr).is_some())
+}
+
+/// Bindings whose functions the engine calls implicitly though they are made
+/// apart from where that shows: named as a descriptor's accessor or a proxy
+/// trap (`Object.defineProperty(o, "x", { get: getX })`), as an implicit
+/// method (`{ valueOf: value }`, `P.prototype.toString = show`). Their
+/// functions run guarded, like those made in place.
+pub(super) fn implicit_bindings(script: &Script) -> HashSet<Id> {
+    struct Collect(HashSet<Id>);
+    impl Visit for Collect {
+        fn visit_prop(&mut self, p: &Prop) {
+            p.visit_children_with(self);
+            match p {
+                Prop::KeyValue(kv) => {
+                    if let (Some(key), Expr::Ident(i)) = (static_key(&kv.key), &*kv.value) {
+                        if is_implicit(Some(&key), true) {
+                            self.0.insert(i.to_id());
+                        }
+                    }
+                }
+                Prop::Shorthand(i) if is_implicit(Some(&i.sym), true) => {
+                    self.0.insert(i.to_id());
+                }
+                _ => {}
+            }
+        }
+        fn visit_assign_expr(&mut self, a: &AssignExpr) {
+            a.visit_children_with(self);
+            if let (AssignTarget::Simple(SimpleAssignTarget::Member(m)), Expr::Ident(i)) =
+                (&a.left, &*a.right)
+            {
+                if is_implicit_key(&m.prop) {
+                    self.0.insert(i.to_id());
+                }
+            }
+        }
+    }
+    let mut c = Collect(HashSet::new());
+    script.visit_with(&mut c);
+    c.0
 }
 
 /// Whether an expression is a function or arrow (in parentheses or not).

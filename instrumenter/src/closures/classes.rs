@@ -29,7 +29,10 @@ impl Rewriter<'_> {
             class.super_class = Some(ident_expr("$$super"));
         }
         let env = self.chain.clone();
-        let k = self.lifted.table.len();
+        // (Counted apart from factories: a class nested in another's body is
+        // lifted before the outer one has its factory.)
+        let k = self.next_class;
+        self.next_class += 1;
         let privates = self.private_names(class, k);
         self.privates.push(privates);
         let self_slot =

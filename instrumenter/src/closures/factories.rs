@@ -40,7 +40,8 @@ impl Rewriter<'_> {
         let own = name.filter(|_| own_binding);
         // (The engine calls methods keyed by well-known symbols itself.)
         let symbol_key = method_key.is_some_and(is_symbol_key);
-        let framing = if (self.implicit_value || symbol_key) && !f.is_generator {
+        let named_implicit = name.is_some_and(|n| self.implicit.contains(&n.to_id()));
+        let framing = if (self.implicit_value || symbol_key || named_implicit) && !f.is_generator {
             Framing::Guard
         } else {
             framing_for(

@@ -47,8 +47,10 @@ pub struct Lifted {
 }
 
 pub fn run(script: &mut Script, analysis: &Analysis) -> Lifted {
+    let implicit = implicit_bindings(script);
     let mut r = Rewriter {
         captured: &analysis.captured,
+        implicit: &implicit,
         home: HashMap::new(),
         chain: Vec::new(),
         fns: Vec::new(),
@@ -59,6 +61,7 @@ pub fn run(script: &mut Script, analysis: &Analysis) -> Lifted {
             bodies: Vec::new(),
         },
         next_scope: 0,
+        next_class: 0,
         declaring: false,
         class_names: Vec::new(),
         property_value: false,
@@ -97,6 +100,8 @@ struct FnCtx {
 
 struct Rewriter<'a> {
     captured: &'a HashSet<Id>,
+    /// Bindings holding functions the engine calls implicitly (`accessors`).
+    implicit: &'a HashSet<Id>,
     /// Scope object holding each captured binding.
     home: HashMap<Id, String>,
     /// Scope objects enclosing the current point, outermost first.
@@ -106,6 +111,8 @@ struct Rewriter<'a> {
     privates: Vec<HashMap<String, String>>,
     lifted: Lifted,
     next_scope: usize,
+    /// Classes met so far: each names its private-name symbols after its number.
+    next_class: usize,
     /// Visiting a declaration pattern (its bindings are not assignment targets).
     declaring: bool,
     /// Names of the classes being rewritten, with the function depth of their bodies.
@@ -325,23 +332,32 @@ impl VisitMut for Rewriter<'_> {
             Pat::Ident(b) => Some(b.id.sym.to_string()),
             _ => None,
         };
+        let implicit = matches!(&d.name, Pat::Ident(b) if self.implicit.contains(&b.id.to_id()));
         let was = self.declaring;
         self.declaring = true;
         d.name.visit_mut_with(self);
         self.declaring = was;
         if let Some(init) = &mut d.init {
+            let was = std::mem::replace(&mut self.implicit_value, implicit);
             self.named_value(init, name.as_deref());
+            self.implicit_value = was;
         }
     }
 
     fn visit_mut_assign_expr(&mut self, a: &mut AssignExpr) {
-        a.left.visit_mut_with(self);
+        // (Named before the target is rewritten: a captured name becomes a
+        // scope object's property.)
+        let names = matches!(
+            a.op,
+            AssignOp::Assign | AssignOp::AndAssign | AssignOp::OrAssign | AssignOp::NullishAssign
+        );
         let name = match &a.left {
-            AssignTarget::Simple(SimpleAssignTarget::Ident(b)) if a.op == AssignOp::Assign => {
+            AssignTarget::Simple(SimpleAssignTarget::Ident(b)) if names => {
                 Some(b.id.sym.to_string())
             }
             _ => None,
         };
+        a.left.visit_mut_with(self);
         let implicit = match &a.left {
             AssignTarget::Simple(SimpleAssignTarget::Member(m)) => {
                 is_implicit_key(&m.prop) && makes_function(&a.right)
@@ -682,11 +698,11 @@ mod tests {
     fn private_names_become_symbols_of_the_class_site() {
         let out = convert("class A { #x = 1; get x() { return this.#x; } }");
         assert!(
-            out.contains(r##"const $$p1_x = $things.priv(1, "#x");"##),
+            out.contains(r##"const $$p0_x = $things.priv(0, "#x");"##),
             "{out}"
         );
-        assert!(out.contains("[$$p1_x] = 1;"), "{out}");
-        assert!(out.contains("return this[$$p1_x];"), "{out}");
+        assert!(out.contains("[$$p0_x] = 1;"), "{out}");
+        assert!(out.contains("return this[$$p0_x];"), "{out}");
         assert!(out.contains("let A = $$f1(null);"), "{out}");
     }
 }
