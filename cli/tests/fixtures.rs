@@ -46,6 +46,7 @@ const STACK_SNAPSHOT: &[&str] = &[
     "fuzz_arrow_arguments",
     "fuzz_finally_throw",
     "fuzz_labeled_do_while",
+    "fuzz_param_default_captured",
     "fuzz_throw_for_of",
     "implicit_calls_apart",
     "implicit_conversions",

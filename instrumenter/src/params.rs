@@ -60,7 +60,7 @@ impl VisitMut for Move {
         if let Some((params, decl)) = moved(
             &pats,
             &body.stmts,
-            pats.iter().any(|p| makes_closure(p) || calls(p)),
+            pats.iter().any(|p| makes_closure(p) || calls_or_reads(p)),
         ) {
             f.params = params.into_iter().map(Param::from).collect();
             body.stmts.insert(0, decl);
@@ -82,7 +82,7 @@ impl VisitMut for Move {
         if let Some((params, decl)) = moved(
             &pats,
             &body.stmts,
-            pats.iter().any(|p| makes_closure(p) || calls(p)),
+            pats.iter().any(|p| makes_closure(p) || calls_or_reads(p)),
         ) {
             c.params = params
                 .into_iter()
@@ -115,7 +115,9 @@ impl VisitMut for Move {
         if let Some((params, decl)) = moved(
             &a.params,
             &body,
-            a.params.iter().any(|p| makes_closure(p) || calls(p)),
+            a.params
+                .iter()
+                .any(|p| makes_closure(p) || calls_or_reads(p)),
         ) {
             let mut stmts = take_arrow_body(a);
             stmts.insert(0, decl);
@@ -252,8 +254,10 @@ fn names_itself(e: &Expr) -> bool {
 
 /// Whether binding a parameter calls a function (a call in a default or in
 /// a pattern's default): outside the body, such a call is no call site, and
-/// a capture landing in the callee could not come back to it.
-fn calls(p: &Pat) -> bool {
+/// a capture landing in the callee could not come back to it. Or whether a
+/// default reads a name or `this`: the name may be one that closures in the
+/// body capture, which lives in the scope object the body makes.
+fn calls_or_reads(p: &Pat) -> bool {
     struct Finder(bool);
     impl Visit for Finder {
         fn visit_call_expr(&mut self, _: &CallExpr) {
@@ -264,6 +268,12 @@ fn calls(p: &Pat) -> bool {
         }
         fn visit_tagged_tpl(&mut self, _: &TaggedTpl) {
             self.0 = true;
+        }
+        fn visit_expr(&mut self, e: &Expr) {
+            match e {
+                Expr::Ident(_) | Expr::This(_) => self.0 = true,
+                _ => e.visit_children_with(self),
+            }
         }
         // (A function made there runs later, from its own call sites.)
         fn visit_function(&mut self, _: &Function) {}
