@@ -1,13 +1,14 @@
 //! Printing: the rewritten program wrapped as a classic script that registers
 //! itself with the runtime library (`$things.load(main, factories, ...)`),
-//! with a source map from the script back to the program's own lines, so
-//! errors can name them.
+//! with a source map from the script back to the program's own lines (and
+//! the program's text), so errors can name them, and where each function's
+//! text is in the program, for `Function.prototype.toString`.
 
 use swc_common::{sync::Lrc, BytePos, FileName, SourceMap, DUMMY_SP};
 use swc_ecma_ast::*;
 use swc_ecma_codegen::{text_writer::JsWriter, Emitter, Node};
 
-use crate::closures::Lifted;
+use crate::closures::{Lifted, Text};
 
 /// The instrumented program: lifted factories and resume bodies, then the program's top level
 /// as the function `$$main`, then the registration.
@@ -53,8 +54,9 @@ pub fn program(
     // The lines of the wrapper above the program's code.
     let above = 2 + u32::from(strict);
     let map = source_map(cm, filename, &positions, above);
+    let texts = texts(cm, filename, &lifted.texts);
     format!(
-        "(function ($things) {{\n{directive}let $$c = $things.budget0(), $$cap = false;\n{code}$things.load($$main, [{}], [{}], () => $$c, (v) => {{ $$cap = v; }}, {map});\n}})(globalThis.__things);\n",
+        "(function ($things) {{\n{directive}let $$c = $things.budget0(), $$cap = false;\n{code}$things.load($$main, [{}], [{}], () => $$c, (v) => {{ $$cap = v; }}, {map}, {texts});\n}})(globalThis.__things);\n",
         lifted.table.join(", "),
         resumes.join(", ")
     )
@@ -92,6 +94,10 @@ fn source_map(
 ) -> String {
     let own = FileName::Custom(filename.into());
     let mut builder = sourcemap::SourceMapBuilder::new(None);
+    if let Some(file) = program_file(cm, filename) {
+        let id = builder.add_source(filename);
+        builder.set_source_contents(id, Some(&file.src));
+    }
     for (pos, generated) in positions {
         if pos.is_dummy() {
             continue;
@@ -117,6 +123,56 @@ fn source_map(
         .expect("writing to memory cannot fail");
     let json = String::from_utf8(json).expect("a source map is JSON text");
     // A JSON string is a JavaScript string literal.
+    serde_json::to_string(&json).expect("a string serializes")
+}
+
+/// The program's own source file (not the prelude's).
+fn program_file(cm: &Lrc<SourceMap>, filename: &str) -> Option<Lrc<swc_common::SourceFile>> {
+    let own = FileName::Custom(filename.into());
+    cm.files().iter().find(|f| *f.name == own).cloned()
+}
+
+/// `{"K": [start, end], ...}` as a JavaScript string literal: each text's
+/// place in the program's source, in UTF-16 code units (JavaScript's string
+/// indices).
+fn texts(cm: &Lrc<SourceMap>, filename: &str, texts: &[Text]) -> String {
+    let Some(file) = program_file(cm, filename) else {
+        return "\"{}\"".into();
+    };
+    let src: &str = &file.src;
+    let offset = |pos: BytePos| (pos.0 - file.start_pos.0) as usize;
+    // UTF-16 index of each byte offset asked for, in one pass over the text.
+    let mut wanted: Vec<usize> = Vec::new();
+    let mut ranges = Vec::new();
+    for t in texts {
+        if t.span.lo < file.start_pos || t.span.hi > file.end_pos {
+            continue;
+        }
+        let mut lo = offset(t.span.lo);
+        if t.after_static {
+            let rest = &src[lo..];
+            let skipped = rest.strip_prefix("static").map_or(rest, |r| r.trim_start());
+            lo += rest.len() - skipped.len();
+        }
+        let hi = offset(t.span.hi);
+        wanted.extend([lo, hi]);
+        ranges.push((&t.key, lo, hi));
+    }
+    wanted.sort_unstable();
+    let mut utf16 = std::collections::HashMap::new();
+    let mut units = 0;
+    let mut next = wanted.iter().peekable();
+    for (i, c) in src.char_indices().chain(std::iter::once((src.len(), ' '))) {
+        while next.peek().is_some_and(|&&w| w <= i) {
+            utf16.insert(*next.next().expect("peeked"), units);
+        }
+        units += c.len_utf16();
+    }
+    let object: serde_json::Map<String, serde_json::Value> = ranges
+        .into_iter()
+        .map(|(key, lo, hi)| (key.clone(), serde_json::json!([utf16[&lo], utf16[&hi]])))
+        .collect();
+    let json = serde_json::Value::Object(object).to_string();
     serde_json::to_string(&json).expect("a string serializes")
 }
 

@@ -24,9 +24,10 @@
   lib.privateNames = new Map();
   lib.restoring = false;
 
-  lib.load = (main, factories, resumes, readCounter, setCapFlag, sourceMap) => {
+  lib.load = (main, factories, resumes, readCounter, setCapFlag, sourceMap, texts) => {
     lib.program = main;
     lib.sourceMap = sourceMap;
+    lib.texts = texts;
     lib.factories = factories;
     lib.resumes = resumes;
     lib.readCounter = readCounter;
@@ -37,10 +38,20 @@
   // it), or one bound to such.
   lib.isProgramFn = (f) => fnMeta.has(f) || lib.boundMeta.has(f);
 
-  lib.fn = (f, site, env) => {
+  lib.fn = (f, site, env, key) => {
     fnMeta.set(f, [site, env]);
+    if (key !== undefined) lib.fnKeys.set(f, key);
     return f;
   };
+  // An object literal's method with a computed key (`{ [k]() {} }`): its
+  // factory makes it under the key, which the literal evaluated once here.
+  lib.fnKeys = new WeakMap();
+  let lastKey;
+  lib.key = (k) => {
+    lastKey = ReflectOwnKeys({ [k]: 0 })[0];
+    return lastKey;
+  };
+  lib.lastKey = () => lastKey;
 
   // The `prototype` objects of the program's generator functions, each
   // with whether a snapshot can look into the generators made from it

@@ -256,7 +256,8 @@
             // `cls`: the class, or the object literal the member was made in.
             return { ...base, t: "member", site, env: encode(env, id, "<scope>"), owner, key: encodeKey(key, id), kind, cls: encode(cls, id, owner === "obj" ? "<home>" : "<class>"), props: props(v, id) };
           }
-          return { ...base, t: "fn", site, env: encode(env, id, "<scope>"), props: props(v, id) };
+          const methodKey = lib.fnKeys.has(v) ? encodeKey(lib.fnKeys.get(v), id) : undefined;
+          return { ...base, t: "fn", site, env: encode(env, id, "<scope>"), key: methodKey, props: props(v, id) };
         }
         const bound = lib.boundMeta.get(v);
         if (bound) return { ...base, t: "bound", target: encode(bound.target, id, "<target>"), thisArg: encode(bound.thisArg, id, "<this>"), args: encode(bound.args, id, "<args>"), props: props(v, id) };

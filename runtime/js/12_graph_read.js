@@ -139,8 +139,9 @@
           const env = decode(n.env);
           // A class factory takes its superclass; the prototype chain of the
           // class object says which one it was.
+          // (A method with a computed key is made under its key.)
           const superProto = decode(n.proto);
-          const fn = factory(env, superProto);
+          const fn = "key" in n ? factory(env, decodeKey(n.key)) : factory(env, superProto);
           const protoProp = ArrayPrototypeFind(n.props, (p) => p[0] === "prototype");
           if (protoProp && typeof fn === "function" && isObject(fn.prototype)) bind(protoProp[2], fn.prototype);
           return fn;

@@ -173,6 +173,18 @@ impl Rewriter<'_> {
             span: DUMMY_SP,
             props: accessors,
         }));
+        let members = match &*holder {
+            Expr::Object(o) => o
+                .props
+                .iter()
+                .filter_map(|p| match p {
+                    PropOrSpread::Prop(p) => texts::object_member(p),
+                    PropOrSpread::Spread(_) => None,
+                })
+                .map(|(key, span)| (key, span, false))
+                .collect(),
+            _ => vec![],
+        };
         let created = self.factory(Factory {
             env,
             value: holder,
@@ -181,6 +193,8 @@ impl Rewriter<'_> {
             extra: vec![],
             pre: vec![],
             post: vec![],
+            text: None,
+            members,
         });
         // `$$fK(env)` made the holder; here the literal itself is registered with site K.
         let Expr::Call(CallExpr {

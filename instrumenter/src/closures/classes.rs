@@ -21,6 +21,8 @@ impl Rewriter<'_> {
         binding_name: Option<&str>,
     ) -> Box<Expr> {
         let mut extra = Vec::new();
+        let text = Some(class.span).filter(|s| !s.is_dummy());
+        let members = class.body.iter().filter_map(texts::class_member).collect();
         // A class, its heritage included, is strict code.
         let strict = std::mem::replace(&mut self.strict, true);
         if let Some(mut sup) = class.super_class.take() {
@@ -86,6 +88,8 @@ impl Rewriter<'_> {
             extra,
             pre,
             post,
+            text,
+            members,
         })
     }
 

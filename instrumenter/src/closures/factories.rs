@@ -9,6 +9,9 @@ use swc_ecma_visit::VisitMutWith;
 
 use super::*;
 
+/// A keyed method's factory parameter: its key.
+const KEY: &str = "$$key";
+
 /// A factory to emit: see `Rewriter::factory`.
 pub(super) struct Factory<'a> {
     /// The scope-object chain at the creation site, outermost first.
@@ -22,6 +25,9 @@ pub(super) struct Factory<'a> {
     pub(super) extra: Vec<(String, Box<Expr>)>,
     pub(super) pre: Vec<Stmt>,
     pub(super) post: Vec<Stmt>,
+    /// The value's text in the program, and its members' (see `texts`).
+    pub(super) text: Option<Span>,
+    pub(super) members: Vec<(String, Span, bool)>,
 }
 
 impl Rewriter<'_> {
@@ -61,6 +67,7 @@ impl Rewriter<'_> {
             self.function_body(&mut params, &mut body.stmts, FnKind::Normal, own, framing);
         }
         let function = Box::new(std::mem::replace(f, dummy_function()));
+        let method_text = method_key.map(|k| k.span().to(function.span));
         let value = if let Some(key) = method_key {
             // `({ key(...) {...} }).key` keeps method semantics (no prototype, not a constructor).
             let obj = Box::new(Expr::Paren(ParenExpr {
@@ -96,7 +103,8 @@ impl Rewriter<'_> {
         // (Whether a snapshot can look into its generators is the runtime's
         // to tell, from the function's body: `frames` decides it later.)
         let register = if is_generator { "gen" } else { "fn" };
-        self.fn_factory(env, value, binding_name, register)
+        let text = texts::value_span(&value, method_text);
+        self.fn_factory(env, value, binding_name, register, text)
     }
 
     pub(super) fn lift_arrow(
@@ -125,7 +133,56 @@ impl Rewriter<'_> {
             stmts,
         });
         let value = Box::new(Expr::Arrow(std::mem::replace(a, dummy_arrow())));
-        self.fn_factory(env, value, binding_name, "fn")
+        let text = texts::value_span(&value, None);
+        self.fn_factory(env, value, binding_name, "fn", text)
+    }
+
+    /// An object literal's method with a computed key, `{ [expr]() {...} }`:
+    /// the key is evaluated once, by the library, which keeps it for the
+    /// factory that makes the method under it and registers it with it (a
+    /// restore passes the key again): `{ [$things.key(expr)]: $$fK(env,
+    /// $things.lastKey()) }`, the factory making `({ [$$key]() {...} })[$$key]`.
+    pub(super) fn lift_keyed_method(
+        &mut self,
+        f: &mut Function,
+        key: &mut ComputedPropName,
+    ) -> (PropName, Box<Expr>) {
+        let expr = std::mem::replace(&mut key.expr, undefined());
+        let own_key = PropName::Computed(ComputedPropName {
+            span: key.span,
+            expr: ident_expr(KEY),
+        });
+        let created = self.lift_function(f, None, false, None, Some(&own_key));
+        // The factory call `$$fK(env)` takes the key as one more argument.
+        let Expr::Call(mut call) = *created else {
+            unreachable!("a factory call")
+        };
+        call.args.push(ExprOrSpread {
+            spread: None,
+            expr: lib_call("lastKey", vec![]),
+        });
+        let site = self.lifted.decls.len() - 1;
+        if let Stmt::Decl(Decl::Fn(factory)) = &mut self.lifted.decls[site] {
+            factory.function.params.push(Param::from(binding(KEY)));
+            if let Some(Stmt::Return(ReturnStmt { arg: Some(ret), .. })) = factory
+                .function
+                .body
+                .as_mut()
+                .and_then(|b| b.stmts.last_mut())
+            {
+                if let Expr::Call(register) = &mut **ret {
+                    register.args.push(ExprOrSpread {
+                        spread: None,
+                        expr: ident_expr(KEY),
+                    });
+                }
+            }
+        }
+        let key = PropName::Computed(ComputedPropName {
+            span: key.span,
+            expr: lib_call("key", vec![expr]),
+        });
+        (key, Box::new(Expr::Call(call)))
     }
 
     /// The factory of a plain function (see `factory`).
@@ -137,6 +194,7 @@ impl Rewriter<'_> {
         value: Box<Expr>,
         binding_name: Option<&str>,
         register: &'static str,
+        text: Option<Span>,
     ) -> Box<Expr> {
         self.factory(Factory {
             env,
@@ -146,6 +204,8 @@ impl Rewriter<'_> {
             extra: vec![],
             pre: vec![],
             post: vec![],
+            text,
+            members: vec![],
         })
     }
 
@@ -160,10 +220,26 @@ impl Rewriter<'_> {
             extra,
             pre,
             post,
+            text,
+            members,
         } = f;
         let k = self.lifted.table.len();
         let name = format!("$$f{k}");
         self.lifted.table.push(name.clone());
+        if let Some(span) = text {
+            self.lifted.texts.push(Text {
+                key: k.to_string(),
+                span,
+                after_static: false,
+            });
+        }
+        for (key, span, after_static) in members {
+            self.lifted.texts.push(Text {
+                key: format!("{k} {key}"),
+                span,
+                after_static,
+            });
+        }
         let mut stmts = chain_prologue(&env);
         if self.strict {
             stmts.insert(0, use_strict());

@@ -19,7 +19,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use swc_common::{SyntaxContext, DUMMY_SP};
+use swc_common::{Span, Spanned, SyntaxContext, DUMMY_SP};
 use swc_ecma_ast::*;
 use swc_ecma_visit::{VisitMut, VisitMutWith};
 
@@ -31,10 +31,12 @@ mod accessors;
 mod classes;
 mod factories;
 mod scopes;
+mod texts;
 
 use accessors::*;
 use factories::*;
 use scopes::*;
+pub use texts::Text;
 
 /// What the pass produces besides the rewritten program body.
 pub struct Lifted {
@@ -44,6 +46,8 @@ pub struct Lifted {
     pub table: Vec<String>,
     /// The function bodies to frame, taken out of the program (see `bodies`).
     pub bodies: Vec<Pending>,
+    /// Where the functions' texts are in the program.
+    pub texts: Vec<Text>,
 }
 
 pub fn run(script: &mut Script, analysis: &Analysis) -> Lifted {
@@ -59,6 +63,7 @@ pub fn run(script: &mut Script, analysis: &Analysis) -> Lifted {
             decls: Vec::new(),
             table: vec!["$$main".into()],
             bodies: Vec::new(),
+            texts: Vec::new(),
         },
         next_scope: 0,
         next_class: 0,
@@ -479,6 +484,14 @@ impl VisitMut for Rewriter<'_> {
                         key: m.key.clone(),
                         value,
                     });
+                }
+                None if !uses_super(&*m.function) => {
+                    let PropName::Computed(c) = &mut m.key else {
+                        unreachable!("a key with no static name is computed")
+                    };
+                    c.expr.visit_mut_with(self);
+                    let (key, value) = self.lift_keyed_method(&mut m.function, c);
+                    *p = Prop::KeyValue(KeyValueProp { key, value });
                 }
                 _ => {
                     m.key.visit_mut_with(self);

@@ -36,6 +36,7 @@ const LIBRARY: &[(&str, &str)] = library![
     "13_snapshot.js",
     "14_source_map.js",
     "15_iterators.js",
+    "16_function_text.js",
     "99_program.js",
 ];
 

@@ -1,0 +1,54 @@
+// 16_function_text.js: Function.prototype.toString gives a program's
+// function its text as written, not the capturable form's: the instrumenter
+// says where each one is in the program (by the site of the factory that
+// makes it; a class's or object literal's member by the site and where it
+// sits: "K proto area get"), and the source map carries the program's text.
+// The library's functions standing in for built-ins read as built-ins do.
+"use strict";
+((lib) => {
+  const {
+    FunctionPrototypeToString,
+    JSONParse,
+    MapPrototypeGet,
+    ObjectDefineProperty,
+    StringPrototypeIncludes,
+    StringPrototypeIndexOf,
+    StringPrototypeSlice,
+    WeakMapPrototypeGet,
+  } = lib.primordials;
+  let places = null;
+  let source = null;
+
+  // A member's key as the instrumenter names it (a private one by its `#name`).
+  const keyName = (key) => {
+    if (typeof key === "string") return key;
+    const priv = MapPrototypeGet(lib.privateNames, key);
+    return priv === undefined ? undefined : StringPrototypeSlice(priv, StringPrototypeIndexOf(priv, ":") + 1);
+  };
+  const textOf = (f) => {
+    const meta = WeakMapPrototypeGet(lib.fnMeta, f);
+    if (meta === undefined || typeof lib.texts !== "string") return undefined;
+    const key = meta.length > 2 ? keyName(meta[3]) : undefined;
+    const name = meta.length > 2 ? key !== undefined && `${meta[0]} ${meta[2]} ${key} ${meta[4]}` : `${meta[0]}`;
+    places ??= JSONParse(lib.texts);
+    const place = name ? places[name] : undefined;
+    if (place === undefined) return undefined;
+    source ??= JSONParse(lib.sourceMap).sourcesContent[0];
+    return StringPrototypeSlice(source, place[0], place[1]);
+  };
+
+  const toString = {
+    toString() {
+      const text = textOf(this);
+      if (text !== undefined) return text;
+      // As node words them (the engine puts `[native code]` on a line of its own).
+      if (lib.boundMeta.has(this)) return "function () { [native code] }";
+      const own = FunctionPrototypeToString(this);
+      if (lib.builtins.pathOf.has(this) || lib.libFnMeta.has(this) || StringPrototypeIncludes(own, "[native code]")) {
+        return `function ${this.name}() { [native code] }`;
+      }
+      return own;
+    },
+  }.toString;
+  ObjectDefineProperty(Function.prototype, "toString", { value: toString, writable: true, enumerable: false, configurable: true });
+})(globalThis.__things);
