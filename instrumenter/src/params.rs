@@ -1,10 +1,12 @@
-//! Parameters that hold closures or calls move into the body. A closure
-//! made in a parameter default (`function g(a, b = () => a)`) would be
-//! lifted with the function's scope object as its environment, and that
-//! object is made by the body, after the parameters; a call made there
-//! (`function f(opts = defaults())`) is no call site, so a capture landing
-//! in the callee could not come back to it. So the parameters are read from
-//! plain ones instead, and declared as the body's first statement.
+//! Parameters whose binding runs code (a default or pattern that makes a
+//! closure, calls a function, or reads a name or `this`) move into the
+//! body. A closure made in a parameter default (`function g(a, b = () =>
+//! a)`) would be lifted with the function's scope object as its
+//! environment, and that object is made by the body, after the parameters;
+//! a captured name read there lives in that object too; and a call made
+//! there (`function f(opts = defaults())`) is no call site, so a capture
+//! landing in the callee could not come back to it. So the parameters are
+//! read from plain ones instead, and declared as the body's first statement.
 //!
 //! `function g(a, b = f(a), {x} = {}, ...r) { body }` becomes
 //! `function g($$param0, ...$$params) { let a = $$param0, b = $$params[0] === void 0 ? f(a) : $$params[0], { 1: {x} = {} } = $$params, r = $$params.slice(2); body }`:
@@ -21,8 +23,10 @@
 //!
 //! Left as they are: generators (their parameters are evaluated when they
 //! are called, their body only at the first `next`), native async functions,
-//! setters (exactly one parameter), and functions whose body declares a name
-//! the parameters use or declare (the parameters' scope would see the body's).
+//! setters (exactly one parameter), functions whose body declares a name
+//! the parameters use or declare (the parameters' scope would see the
+//! body's), and parameters calling `eval` directly (its declarations belong
+//! to the parameters' scope).
 
 use std::collections::HashSet;
 
@@ -57,11 +61,7 @@ impl VisitMut for Move {
             }
             return;
         }
-        if let Some((params, decl)) = moved(
-            &pats,
-            &body.stmts,
-            pats.iter().any(|p| makes_closure(p) || calls_or_reads(p)),
-        ) {
+        if let Some((params, decl)) = moved(&pats, &body.stmts, pats.iter().any(binds_in_body)) {
             f.params = params.into_iter().map(Param::from).collect();
             body.stmts.insert(0, decl);
         }
@@ -79,11 +79,7 @@ impl VisitMut for Move {
             })
             .collect();
         let Some(pats) = pats else { return };
-        if let Some((params, decl)) = moved(
-            &pats,
-            &body.stmts,
-            pats.iter().any(|p| makes_closure(p) || calls_or_reads(p)),
-        ) {
+        if let Some((params, decl)) = moved(&pats, &body.stmts, pats.iter().any(binds_in_body)) {
             c.params = params
                 .into_iter()
                 .map(|p| ParamOrTsParamProp::Param(Param::from(p)))
@@ -112,13 +108,7 @@ impl VisitMut for Move {
             ArrowFunctionBody::FunctionBody(b) => b.stmts.clone(),
             ArrowFunctionBody::Expr(_) => vec![],
         };
-        if let Some((params, decl)) = moved(
-            &a.params,
-            &body,
-            a.params
-                .iter()
-                .any(|p| makes_closure(p) || calls_or_reads(p)),
-        ) {
+        if let Some((params, decl)) = moved(&a.params, &body, a.params.iter().any(binds_in_body)) {
             let mut stmts = take_arrow_body(a);
             stmts.insert(0, decl);
             a.params = params;
@@ -156,7 +146,7 @@ impl VisitMut for Move {
 /// The new parameter list and the body's first statement, if `params`
 /// should (`wanted`) and can move.
 fn moved(params: &[Pat], body: &[Stmt], wanted: bool) -> Option<(Vec<Pat>, Stmt)> {
-    if !wanted || !apart(params, body) {
+    if !wanted || !apart(params, body) || params.iter().any(direct_eval) {
         return None;
     }
     let kept = params
@@ -252,33 +242,28 @@ fn names_itself(e: &Expr) -> bool {
     }
 }
 
-/// Whether binding a parameter calls a function (a call in a default or in
-/// a pattern's default): outside the body, such a call is no call site, and
-/// a capture landing in the callee could not come back to it. Or whether a
-/// default reads a name or `this`: the name may be one that closures in the
-/// body capture, which lives in the scope object the body makes.
-fn calls_or_reads(p: &Pat) -> bool {
+/// Whether binding a parameter runs code the body must hold: a default that
+/// makes a closure (its environment is the scope object the body makes),
+/// calls a function (outside the body such a call is no call site, so a
+/// capture landing in the callee could not come back to it), or reads a
+/// name or `this` (which closures in the body may capture into that scope
+/// object). Literals alone stay.
+fn binds_in_body(p: &Pat) -> bool {
     struct Finder(bool);
     impl Visit for Finder {
-        fn visit_call_expr(&mut self, _: &CallExpr) {
-            self.0 = true;
-        }
-        fn visit_new_expr(&mut self, _: &NewExpr) {
-            self.0 = true;
-        }
-        fn visit_tagged_tpl(&mut self, _: &TaggedTpl) {
-            self.0 = true;
-        }
         fn visit_expr(&mut self, e: &Expr) {
             match e {
-                Expr::Ident(_) | Expr::This(_) => self.0 = true,
+                Expr::Ident(_)
+                | Expr::This(_)
+                | Expr::Call(_)
+                | Expr::New(_)
+                | Expr::TaggedTpl(_)
+                | Expr::Fn(_)
+                | Expr::Arrow(_)
+                | Expr::Class(_) => self.0 = true,
                 _ => e.visit_children_with(self),
             }
         }
-        // (A function made there runs later, from its own call sites.)
-        fn visit_function(&mut self, _: &Function) {}
-        fn visit_arrow_expr(&mut self, _: &ArrowExpr) {}
-        fn visit_class(&mut self, _: &Class) {}
     }
     let mut f = Finder(false);
     p.visit_with(&mut f);
@@ -327,18 +312,14 @@ fn driven_body(stmts: &mut [Stmt]) -> Option<&mut Vec<Stmt>> {
     Some(&mut function.body.as_mut()?.stmts)
 }
 
-/// Whether a parameter makes a function, arrow or class when it is bound.
-fn makes_closure(p: &Pat) -> bool {
+/// Whether a parameter calls `eval` directly: the code it runs declares in
+/// the parameters' scope (`var arguments` there is an error), not the body's.
+fn direct_eval(p: &Pat) -> bool {
     struct Finder(bool);
     impl Visit for Finder {
-        fn visit_function(&mut self, _: &Function) {
-            self.0 = true;
-        }
-        fn visit_arrow_expr(&mut self, _: &ArrowExpr) {
-            self.0 = true;
-        }
-        fn visit_class(&mut self, _: &Class) {
-            self.0 = true;
+        fn visit_call_expr(&mut self, c: &CallExpr) {
+            c.visit_children_with(self);
+            self.0 |= matches!(&c.callee, Callee::Expr(e) if matches!(&**e, Expr::Ident(i) if &*i.sym == "eval"));
         }
     }
     let mut f = Finder(false);

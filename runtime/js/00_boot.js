@@ -128,6 +128,8 @@
     stateParts: {},
   };
   lib.isObject = (v) => (typeof v === "object" && v !== null) || typeof v === "function";
+  // Whether a value is a Proxy, seen without running any of its traps.
+  lib.isProxy = core.isProxy;
   lib.libFn = (kind, state) => {
     const f = lib.libFactories[kind](state);
     lib.libFnMeta.set(f, { kind, state });

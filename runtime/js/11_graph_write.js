@@ -31,7 +31,10 @@
     Map,
     MapPrototype,
     MapPrototypeForEach,
+    MapPrototypeGet,
     MapPrototypeGetSize,
+    MapPrototypeHas,
+    MapPrototypeSet,
     NumberPrototype,
     NumberPrototypeValueOf,
     ObjectKeys,
@@ -47,8 +50,10 @@
     SafeArrayIterator,
     Set,
     SetPrototype,
-    SetPrototypeGetSize,
+    SetPrototypeAdd,
     SetPrototypeForEach,
+    SetPrototypeGetSize,
+    SetPrototypeHas,
     StringPrototype,
     StringPrototypeValueOf,
     SymbolPrototype,
@@ -96,7 +101,7 @@
   // Prototypes whose instances the checks above recognise by brand, and the
   // library's async generators (plain objects with hidden state).
   const knownKinds = new Set([MapPrototype, SetPrototype, WeakMapPrototype, WeakSetPrototype, ArrayBufferPrototype, DataViewPrototype, TypedArrayPrototype, SymbolPrototype, BigIntPrototype]);
-  knownKinds.add(lib.AsyncGenerator);
+  SetPrototypeAdd(knownKinds, lib.AsyncGenerator);
   const tagOwner = (o) => {
     for (let p = o; p !== null; p = Object.getPrototypeOf(p)) {
       if (ObjectPrototypeHasOwnProperty(p, SymbolToStringTag)) return p;
@@ -197,10 +202,10 @@
     };
 
     const ref = (v, parent, label) => {
-      let id = ids.get(v);
+      let id = MapPrototypeGet(ids, v);
       if (id !== undefined) return id;
       id = nodes.length;
-      ids.set(v, id);
+      MapPrototypeSet(ids, v, id);
       nodes.push(null);
       via[id] = [parent, label];
       pending.push(v);
@@ -237,31 +242,33 @@
     };
 
     const node = (v, id) => {
-      const path = builtinPath.get(v);
+      const path = MapPrototypeGet(builtinPath, v);
       if (path !== undefined) return { t: "builtin", path };
       if (typeof v === "symbol") {
-        const priv = lib.privateNames.get(v);
+        const priv = MapPrototypeGet(lib.privateNames, v);
         if (priv !== undefined) return { t: "priv", name: priv };
         const key = Symbol.keyFor(v);
         if (key !== undefined) return { t: "symfor", key };
         return { t: "sym", desc: v.description };
       }
+      // (Refused before anything reads it: that would run the program's traps.)
+      if (lib.isProxy(v)) fail("a Proxy", id);
       const proto = encode(Object.getPrototypeOf(v), id, "<proto>");
       const base = { proto, ext: Object.isExtensible(v) };
       if (typeof v === "function") {
-        const meta = lib.fnMeta.get(v);
+        const meta = WeakMapPrototypeGet(lib.fnMeta, v);
         if (meta) {
           const site = meta[0], env = meta[1], owner = meta[2], key = meta[3], kind = meta[4], cls = meta[5];
           if (owner !== undefined) {
             // `cls`: the class, or the object literal the member was made in.
             return { ...base, t: "member", site, env: encode(env, id, "<scope>"), owner, key: encodeKey(key, id), kind, cls: encode(cls, id, owner === "obj" ? "<home>" : "<class>"), props: props(v, id) };
           }
-          const methodKey = lib.fnKeys.has(v) ? encodeKey(lib.fnKeys.get(v), id) : undefined;
+          const methodKey = WeakMapPrototypeHas(lib.fnKeys, v) ? encodeKey(WeakMapPrototypeGet(lib.fnKeys, v), id) : undefined;
           return { ...base, t: "fn", site, env: encode(env, id, "<scope>"), key: methodKey, props: props(v, id) };
         }
-        const bound = lib.boundMeta.get(v);
+        const bound = WeakMapPrototypeGet(lib.boundMeta, v);
         if (bound) return { ...base, t: "bound", target: encode(bound.target, id, "<target>"), thisArg: encode(bound.thisArg, id, "<this>"), args: encode(bound.args, id, "<args>"), props: props(v, id) };
-        const libMeta = lib.libFnMeta.get(v);
+        const libMeta = WeakMapPrototypeGet(lib.libFnMeta, v);
         if (libMeta) return { ...base, t: "libfn", kind: libMeta.kind, state: encode(libMeta.state, id, "<state>"), props: props(v, id) };
         fail(`${describe(v)} (a native or non-capturable function)`, id);
       }
@@ -300,7 +307,9 @@
         if (ArrayBufferPrototypeGetDetached(v)) return { ...base, t: "ab", hex: "", max, detached: true, props: props(v, id) };
         const bytes = new Uint8Array(v);
         let hex = "";
-        for (let i = 0; i < bytes.length; i++) hex += (bytes[i] < 16 ? "0" : "") + bytes[i].toString(16);
+        // (The engine's length: a program may give typed arrays another.)
+        const length = TypedArrayPrototypeGetLength(bytes);
+        for (let i = 0; i < length; i++) hex += (bytes[i] < 16 ? "0" : "") + bytes[i].toString(16);
         return { ...base, t: "ab", hex, max, props: props(v, id) };
       }
       if (ArrayBufferIsView(v)) {
@@ -322,7 +331,7 @@
         if (has(proto, valueOf, v)) return { ...base, t: "box", value: encode(valueOf(v), id, "<value>"), props: props(v, id, proto === StringPrototype ? (k) => typeof k === "string" && /^\d+$/.test(k) : undefined) };
       }
       // A generator function's `prototype` (the function itself may be gone).
-      if (lib.genProtos.has(v)) return { ...base, t: "genproto", peekable: lib.peekable(v), props: props(v, id) };
+      if (WeakMapPrototypeHas(lib.genProtos, v)) return { ...base, t: "genproto", peekable: lib.peekable(v), props: props(v, id) };
       if (isGenerator(v)) {
         if (!lib.peekable(Object.getPrototypeOf(v))) fail("a generator whose function was not instrumented (it uses `super`, or a construct listed by `things-js instrument`)", id);
         let fr;
@@ -342,14 +351,14 @@
       // A class of the program's may carry its own, and an ordinary object
       // may inherit a kind's tag without being one (a Map subclass's prototype).
       const owner = tagOwner(v);
-      if (tag !== "Object" && !lib.promiseState(v) && builtinPath.has(owner) && !knownKinds.has(owner)) fail(describe(v), id);
+      if (tag !== "Object" && !lib.promiseState(v) && MapPrototypeHas(builtinPath, owner) && !SetPrototypeHas(knownKinds, owner)) fail(describe(v), id);
       return { ...base, t: "obj", props: props(v, id) };
     };
 
     const drain = () => {
       while (pending.length) {
         const v = pending.pop();
-        const id = ids.get(v);
+        const id = MapPrototypeGet(ids, v);
         nodes[id] = node(v, id);
       }
     };
@@ -358,7 +367,7 @@
     for (const name of new SafeArrayIterator(ObjectKeys(extraRoots))) roots[name] = encode(extraRoots[name], undefined, name);
     const globals = [];
     for (const key of new SafeArrayIterator(ReflectOwnKeys(globalThis))) {
-      if (lib.builtins.globals.has(key)) continue;
+      if (SetPrototypeHas(lib.builtins.globals, key)) continue;
       const d = ReflectGetOwnPropertyDescriptor(globalThis, key);
       const flags = (d.writable ? W : 0) | (d.enumerable ? E : 0) | (d.configurable ? C : 0);
       if ("value" in d) globals.push([encodeKey(key), flags, encode(d.value, undefined, key)]);
@@ -371,10 +380,10 @@
       const added = [];
       for (const key of new SafeArrayIterator(obj === globalThis ? [] : ReflectOwnKeys(obj))) {
         const d = ReflectGetOwnPropertyDescriptor(obj, key);
-        const old = keys.get(key);
+        const old = MapPrototypeGet(keys, key);
         if (old && sameDescriptor(old, d)) continue;
         const flags = (d.writable ? W : 0) | (d.enumerable ? E : 0) | (d.configurable ? C : 0);
-        if ("value" in d) added.push([encodeKey(key), flags, encode(d.value, undefined, builtinPath.get(obj) + keyLabel(key))]);
+        if ("value" in d) added.push([encodeKey(key), flags, encode(d.value, undefined, MapPrototypeGet(builtinPath, obj) + keyLabel(key))]);
         else added.push([encodeKey(key), flags, encode(d.get), encode(d.set)]);
       }
       const deleted = [];
@@ -382,7 +391,7 @@
         if (!ReflectGetOwnPropertyDescriptor(obj, key)) deleted.push(encodeKey(key));
       });
       if (added.length || deleted.length || !Object.isExtensible(obj)) {
-        builtins.push({ path: builtinPath.get(obj), props: added, deleted, ext: Object.isExtensible(obj) });
+        builtins.push({ path: MapPrototypeGet(builtinPath, obj), props: added, deleted, ext: Object.isExtensible(obj) });
       }
     });
     drain();
@@ -395,12 +404,12 @@
         const reached = [];
         MapPrototypeForEach(ids, (_, obj) => reached.push(obj));
         for (const obj of new SafeArrayIterator(reached)) {
-          if (!isObject(obj) || ArrayPrototypeSome(n.entries, (e) => (e.r ?? e[0].r) === ids.get(obj))) continue;
+          if (!isObject(obj) || ArrayPrototypeSome(n.entries, (e) => (e.r ?? e[0].r) === MapPrototypeGet(ids, obj))) continue;
           if (n.t === "weakmap" && WeakMapPrototypeHas(wm, obj)) {
-            n.entries.push([{ r: ids.get(obj) }, encode(WeakMapPrototypeGet(wm, obj), id, "<entry>")]);
+            n.entries.push([{ r: MapPrototypeGet(ids, obj) }, encode(WeakMapPrototypeGet(wm, obj), id, "<entry>")]);
             grew = true;
           } else if (n.t === "weakset" && WeakSetPrototypeHas(wm, obj)) {
-            n.entries.push({ r: ids.get(obj) });
+            n.entries.push({ r: MapPrototypeGet(ids, obj) });
             grew = true;
           }
         }

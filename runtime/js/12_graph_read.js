@@ -6,6 +6,7 @@
   const {
     ArrayBufferPrototypeGetByteLength,
     ArrayBufferPrototypeGetMaxByteLength,
+    ArrayBufferPrototypeGetResizable,
     ArrayBufferPrototypeResize,
     ArrayBufferPrototypeTransfer,
     ArrayPrototypeFind,
@@ -177,7 +178,7 @@
           const buf = new ArrayBuffer(n.hex.length / 2, n.max === undefined ? undefined : { maxByteLength: n.max });
           if (n.detached) detached.push(buf);
           const bytes = new Uint8Array(buf);
-          for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(n.hex.substr(i * 2, 2), 16);
+          for (let i = 0; i < n.hex.length / 2; i++) bytes[i] = parseInt(n.hex.substr(i * 2, 2), 16);
           return buf;
         }
         case "ta":
@@ -201,7 +202,7 @@
       const args = n.tracking ? [buffer, n.offset] : [buffer, n.offset, n.length];
       const byteLength = ArrayBufferPrototypeGetByteLength(buffer);
       const end = n.tracking ? n.offset : n.offset + n.length * (n.t === "ta" ? View.BYTES_PER_ELEMENT : 1);
-      if (end <= byteLength) return ReflectConstruct(View, args);
+      if (end <= byteLength || !ArrayBufferPrototypeGetResizable(buffer)) return ReflectConstruct(View, args);
       ArrayBufferPrototypeResize(buffer, ArrayBufferPrototypeGetMaxByteLength(buffer));
       try {
         return ReflectConstruct(View, args);
