@@ -1450,11 +1450,15 @@
     return str;
   }
 
-  // console.log's arguments, as an array.
-  const format = (args) => formatWithOptions(undefined, args);
+  function format(...args) {
+    return formatWithOptions(undefined, args);
+  }
 
   lib.inspect = inspect;
   lib.format = format;
+  // The same for arguments in an array (console's, which must not be spread:
+  // spreading goes through the program's Array.prototype[Symbol.iterator]).
+  lib.formatList = (args) => formatWithOptions(undefined, args);
   lib.stringWidth = stringWidth;
   lib.formatWithOptions = (inspectOptions, ...args) => formatWithOptions(inspectOptions, args);
 })(globalThis.__things);

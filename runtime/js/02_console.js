@@ -31,7 +31,7 @@
     lib.write(text + "\n", toStderr);
   };
   const out = (toStderr) => function (...args) {
-    emit(lib.format(args), toStderr);
+    emit(lib.formatList(args), toStderr);
   };
   // console.count and console.time state.
   const state = { counts: new Map(), timers: new Map() };
@@ -135,7 +135,7 @@
       // The caller's frames (this one and the library's are left out).
       const frames = ArrayPrototypeSlice(StringPrototypeSplit(String(new Error().stack), "\n"), 2);
       const own = ArrayPrototypeFilter(frames, (line) => !StringPrototypeIncludes(line, "things:"));
-      ArrayPrototypeUnshift(own, `Trace: ${lib.format(args)}`);
+      ArrayPrototypeUnshift(own, `Trace: ${lib.formatList(args)}`);
       emit(lib.userPlaces(ArrayPrototypeJoin(own, "\n")), true);
     },
     dir: (value, options) => emit(lib.inspect(value, options), false),
@@ -146,7 +146,7 @@
     assert: (cond, ...args) => {
       if (cond) return;
       ArrayPrototypeUnshift(args, "Assertion failed" + (args.length ? ":" : ""));
-      emit(lib.format(args), true);
+      emit(lib.formatList(args), true);
     },
     count: (label = "default") => {
       const n = (state.counts.get(label) || 0) + 1;
@@ -161,7 +161,7 @@
       if (t !== undefined) out(false)(`${label}: ${(lib.now() - t).toFixed(3)}ms`);
     },
     group: (...label) => {
-      if (label.length > 0) emit(lib.format(label), false);
+      if (label.length > 0) emit(lib.formatList(label), false);
       indent += "  ";
     },
     groupEnd: () => {
