@@ -74,6 +74,7 @@ const STACK_SNAPSHOT: &[&str] = &[
     "property_attributes",
     "prototype_classes",
     "prototypes_chain",
+    "proxies",
     "recursion_deep",
     "regexp_exec",
     "scopes_blocks",
@@ -87,6 +88,7 @@ const STACK_SNAPSHOT: &[&str] = &[
     "try_finally",
     "typed_arrays",
     "unbound_names",
+    "using_resources",
     "weak_collections",
 ];
 

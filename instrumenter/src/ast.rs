@@ -27,6 +27,13 @@ pub fn num(value: f64) -> Box<Expr> {
     Box::new(Expr::Lit(Lit::Num(value.into())))
 }
 
+pub fn bool_lit(value: bool) -> Box<Expr> {
+    Box::new(Expr::Lit(Lit::Bool(Bool {
+        span: DUMMY_SP,
+        value,
+    })))
+}
+
 pub fn null() -> Box<Expr> {
     Box::new(Expr::Lit(Lit::Null(Null { span: DUMMY_SP })))
 }

@@ -5,15 +5,16 @@
 //!
 //! 1. parse: the program with the prelude (prelude.js), resolved (SWC's resolver);
 //! 2. tagged_templates: template strings arrays the library keeps;
-//! 3. desugar_async: async functions become generators the library drives;
-//! 4. for_await: `for await` in them becomes a loop of yields;
-//! 5. params: parameters that make closures move into the body;
-//! 6. analyze: which bindings nested functions capture;
-//! 7. closures: scope objects and factories; each finished function body is
+//! 3. using: `using` declarations become consts in a try that disposes them;
+//! 4. desugar_async: async functions become generators the library drives;
+//! 5. for_await: `for await` in them becomes a loop of yields;
+//! 6. params: parameters that make closures move into the body;
+//! 7. analyze: which bindings nested functions capture;
+//! 8. closures: scope objects and factories; each finished function body is
 //!    taken out with how it is to be framed (`bodies`);
-//! 8. normalize: each body that captures gets calls in sites of their own;
-//! 9. frames: normal and resume bodies; `bodies::splice` puts them back;
-//! 10. emit: the program as a script that registers itself with the runtime.
+//! 9. normalize: each body that captures gets calls in sites of their own;
+//! 10. frames: normal and resume bodies; `bodies::splice` puts them back;
+//! 11. emit: the program as a script that registers itself with the runtime.
 //!
 //! See docs/capturable-form.md for the contract with the runtime library.
 
@@ -33,6 +34,7 @@ mod params;
 mod parse;
 mod prelude;
 mod tagged_templates;
+mod using;
 
 pub use bodies::Note;
 pub use parse::SyntaxError;
@@ -53,6 +55,7 @@ pub fn instrument(source: &str, filename: &str) -> Result<Instrumented, SyntaxEr
         let parsed = parse::with_prelude(source, filename, |cm| prelude::statements(cm, source))?;
         let mut script = parsed.script;
         tagged_templates::run(&mut script);
+        using::run(&mut script);
         desugar_async::run(&mut script);
         for_await::run(&mut script);
         params::run(&mut script);

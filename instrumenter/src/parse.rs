@@ -74,6 +74,7 @@ pub fn unresolved(
     );
     let syntax = Syntax::Es(EsSyntax {
         allow_return_outside_function: true,
+        explicit_resource_management: true,
         ..Default::default()
     });
     let mut parser = Parser::new(syntax, StringInput::from(&*fm), None);

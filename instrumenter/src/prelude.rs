@@ -5,7 +5,9 @@
 //! call it but through a computed name, which reaches the engine's own
 //! (correct too; a capture then waits for it to return). Each method kept
 //! costs start-up. prelude_delegate.js has the loop of an async generator's
-//! `yield*`, put in front of programs whose text has a `yield*`.
+//! `yield*`, put in front of programs whose text has a `yield*`;
+//! prelude_using.js the disposal of `using` declarations (using.rs), in front
+//! of programs whose text has `using`.
 
 use swc_common::{sync::Lrc, SourceMap};
 use swc_ecma_ast::*;
@@ -13,6 +15,7 @@ use swc_ecma_visit::{VisitMut, VisitMutWith};
 
 const SOURCE: &str = include_str!("prelude.js");
 const DELEGATE_SOURCE: &str = include_str!("prelude_delegate.js");
+const USING_SOURCE: &str = include_str!("prelude_using.js");
 
 /// The generator function prelude_delegate.js declares.
 pub const ASYNC_DELEGATE: &str = "$$asyncDelegate";
@@ -43,6 +46,11 @@ pub fn statements(cm: &Lrc<SourceMap>, program: &str) -> Vec<Stmt> {
     let mut stmts = array_methods(cm, program);
     if delegates(program) {
         let script = crate::parse::unresolved(cm, DELEGATE_SOURCE, "things-js:prelude_delegate.js")
+            .expect("the prelude parses");
+        stmts.extend(script.body);
+    }
+    if program.contains("using") {
+        let script = crate::parse::unresolved(cm, USING_SOURCE, "things-js:prelude_using.js")
             .expect("the prelude parses");
         stmts.extend(script.body);
     }

@@ -130,6 +130,9 @@
   lib.isObject = (v) => (typeof v === "object" && v !== null) || typeof v === "function";
   // Whether a value is a Proxy, seen without running any of its traps.
   lib.isProxy = core.isProxy;
+  // A library function a snapshot can carry: made by `libFactories[kind]`
+  // from `state`, which the factory must read only when the function runs
+  // (a restore makes the function before it fills the state in).
   lib.libFn = (kind, state) => {
     const f = lib.libFactories[kind](state);
     lib.libFnMeta.set(f, { kind, state });

@@ -9,11 +9,19 @@
     FunctionPrototypeToString,
     GeneratorFunctionPrototype,
     MapPrototypeGet,
+    MapPrototypeHas,
+    Object: ObjectCtor,
     ObjectDefineProperty,
+    ObjectHasOwn,
+    ObjectPrototype,
     ReflectApply,
     ReflectGetOwnPropertyDescriptor,
     ReflectOwnKeys,
+    ReflectSet,
     SafeArrayIterator,
+    Set,
+    SetPrototypeAdd,
+    SetPrototypeHas,
     StringPrototypeIndexOf,
     StringPrototypeSlice,
   } = lib.primordials;
@@ -22,6 +30,13 @@
   const fnMeta = (lib.fnMeta = new WeakMap());
   // private-name symbol -> "site:#name", and back, for restores.
   lib.privateNames = new Map();
+  // The symbols of private fields (not methods or accessors).
+  const fieldNames = new Set();
+  // `#x` from its symbol.
+  const nameOf = (sym) => {
+    const priv = MapPrototypeGet(lib.privateNames, sym);
+    return StringPrototypeSlice(priv, StringPrototypeIndexOf(priv, ":") + 1);
+  };
   lib.restoring = false;
 
   lib.load = (main, factories, resumes, readCounter, setCapFlag, sourceMap, texts) => {
@@ -86,12 +101,16 @@
             fnMeta.set(d[kind], [site, env, owner, key, kind, cls]);
             markGenerator(d[kind]);
             // A private method is named `#m` (`get #m`), not after its symbol (`[#m]`).
-            const priv = MapPrototypeGet(lib.privateNames, key);
-            if (priv !== undefined) {
-              const name = StringPrototypeSlice(priv, StringPrototypeIndexOf(priv, ":") + 1);
+            if (MapPrototypeHas(lib.privateNames, key)) {
+              const name = nameOf(key);
               ObjectDefineProperty(d[kind], "name", { value: kind === "value" ? name : `${kind} ${name}`, configurable: true });
             }
           }
+        }
+        // A private accessor declared with one half: the other throws.
+        if (MapPrototypeHas(lib.privateNames, key) && (d.get === undefined) !== (d.set === undefined) && !("value" in d)) {
+          const missing = d.get === undefined ? "get" : "set";
+          ObjectDefineProperty(holder, key, { [missing]: lib.libFn("privHalf", { name: nameOf(key), missing }) });
         }
       }
     };
@@ -135,19 +154,72 @@
     writable: true, enumerable: false, configurable: true,
   });
 
-  // Reading a private field of an object whose class did not declare it.
-  lib.privGet = (obj, sym) => {
-    if (obj === null || typeof obj !== "object" && typeof obj !== "function" || !(sym in obj)) {
-      const name = lib.privateNames.get(sym).split(":")[1];
-      throw new TypeError(`Cannot read private member ${name} from an object whose class did not declare it`);
-    }
-    return obj[sym];
-  };
-
-  lib.priv = (site, name) => {
+  // Private names are symbols (a snapshot can read them). A field is an own
+  // property of each object that has it; Object.prototype holds, for each
+  // field's symbol, an accessor that throws, so reading or writing the field
+  // of an object without it throws as in node at no cost to one that has it.
+  lib.priv = (site, name, isField) => {
     const sym = Symbol(name);
     lib.privateNames.set(sym, `${site}:${name}`);
     lib.hiddenKeys.add(sym);
+    if (isField) {
+      SetPrototypeAdd(fieldNames, sym);
+      ObjectDefineProperty(ObjectPrototype, sym, {
+        get() {
+          throw new TypeError(`Cannot read private member ${name} from an object whose class did not declare it`);
+        },
+        set(_) {
+          throw new TypeError(`Cannot write private member ${name} to an object whose class did not declare it`);
+        },
+        enumerable: false,
+        configurable: true,
+      });
+    }
     return sym;
   };
+  // Object.assign as the engine's, but a private field (an enumerable
+  // symbol-keyed property here) is not copied: node copies none.
+  ObjectDefineProperty(Object, "assign", {
+    value: {
+      assign(target, source) {
+        if (target === undefined || target === null) throw new TypeError("Cannot convert undefined or null to object");
+        const to = ObjectCtor(target);
+        for (let i = 1; i < arguments.length; i++) {
+          if (arguments[i] === undefined || arguments[i] === null) continue;
+          const from = ObjectCtor(arguments[i]);
+          const keys = ReflectOwnKeys(from);
+          for (let k = 0; k < keys.length; k++) {
+            const key = keys[k];
+            if (MapPrototypeHas(lib.privateNames, key)) continue;
+            const d = ReflectGetOwnPropertyDescriptor(from, key);
+            if (d === undefined || !d.enumerable) continue;
+            if (!ReflectSet(to, key, from[key], to)) {
+              throw new TypeError(`Cannot assign to read only property '${String(key)}' of object`);
+            }
+          }
+        }
+        return to;
+      },
+    }.assign,
+    writable: true, enumerable: false, configurable: true,
+  });
+  // Reading a private name of an object whose class did not declare it (one
+  // without Object.prototype, or a method's name).
+  lib.privGet = (obj, sym) => {
+    if (obj === null || typeof obj !== "object" && typeof obj !== "function" || !lib.privIn(sym, obj)) {
+      throw new TypeError(`Cannot read private member ${nameOf(sym)} from an object whose class did not declare it`);
+    }
+    return obj[sym];
+  };
+  // `#x in obj`: a field is its own property, a method its class's.
+  lib.privIn = (sym, obj) => {
+    if (obj === null || typeof obj !== "object" && typeof obj !== "function") {
+      throw new TypeError(`Cannot use 'in' operator to search for '${nameOf(sym)}' in ${String(obj)}`);
+    }
+    return SetPrototypeHas(fieldNames, sym) ? ObjectHasOwn(obj, sym) : sym in obj;
+  };
+  lib.libFactories.privHalf = (state) =>
+    function () {
+      throw new TypeError(`'${state.name}' was defined without a ${state.missing === "get" ? "getter" : "setter"}`);
+    };
 })(globalThis.__things);

@@ -11,6 +11,8 @@
     ArrayPrototypeSlice,
     GeneratorPrototype,
     GeneratorPrototypeReturn,
+    ObjectDefineProperty,
+    ObjectFreeze,
     ReflectApply,
     RegExpStringIteratorPrototype,
     StringIteratorPrototype,
@@ -165,6 +167,35 @@
   };
   lib.tdz = (name) => {
     throw new ReferenceError(`Cannot access '${name}' before initialization`);
+  };
+  // What an assignment to a constant writes to (closures/scopes.rs, `target_of`).
+  lib.constTarget = ObjectFreeze({
+    get v() {
+      return undefined;
+    },
+    set v(_) {
+      lib.constAssign();
+    },
+  });
+  // A scope object's slots still in their temporal dead zone: reading one
+  // throws; the declaration's assignment makes it a plain property. (Library
+  // functions a snapshot can carry.)
+  lib.libFactories.deadSlot = (state) =>
+    function (value) {
+      if (state.part === "get") lib.tdz(state.name);
+      ObjectDefineProperty(this, state.name, { value, writable: true, enumerable: true, configurable: true });
+    };
+  lib.deadZone = (scope, names) => {
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i];
+      ObjectDefineProperty(scope, name, {
+        get: lib.libFn("deadSlot", { name, part: "get" }),
+        set: lib.libFn("deadSlot", { name, part: "set" }),
+        enumerable: true,
+        configurable: true,
+      });
+    }
+    return scope;
   };
 
   if (lib.config.raw) return;

@@ -108,6 +108,11 @@
     }
     return null;
   };
+  // Whether a Proxy is on `o`'s prototype chain (looked at without running its traps).
+  const proxyInChain = (o) => {
+    for (let p = Object.getPrototypeOf(o); p !== null; p = Object.getPrototypeOf(p)) if (lib.isProxy(p)) return true;
+    return false;
+  };
   const isGenerator = (v) => {
     for (let p = Object.getPrototypeOf(v); p !== null; p = Object.getPrototypeOf(p)) if (p === GeneratorPrototype) return true;
     return false;
@@ -120,6 +125,20 @@
     [BooleanPrototype, BooleanPrototypeValueOf],
     [BigIntPrototype, BigIntPrototypeValueOf],
     [SymbolPrototype, SymbolPrototypeValueOf],
+  ];
+  // Every kind above that an object is by its internal slots.
+  const brands = [
+    MapPrototypeGetSize,
+    SetPrototypeGetSize,
+    (o) => WeakMapPrototypeHas(o, {}),
+    (o) => WeakSetPrototypeHas(o, {}),
+    DatePrototypeGetTime,
+    ArrayBufferPrototypeGetByteLength,
+    NumberPrototypeValueOf,
+    StringPrototypeValueOf,
+    BooleanPrototypeValueOf,
+    BigIntPrototypeValueOf,
+    SymbolPrototypeValueOf,
   ];
 
   // The engine's own bookkeeping on objects (deno_core stores the frames of a
@@ -251,10 +270,16 @@
         if (key !== undefined) return { t: "symfor", key };
         return { t: "sym", desc: v.description };
       }
-      // (Refused before anything reads it: that would run the program's traps.)
-      if (lib.isProxy(v)) fail("a Proxy", id);
+      // (A proxy is written before anything reads it: that would run the program's traps.)
+      const proxied = lib.proxies.save(v);
+      if (proxied !== undefined && proxied.proxy) {
+        const { target, handler, revocable, revoked } = proxied;
+        return { t: "proxy", target: encode(target, id, "<target>"), handler: encode(handler, id, "<handler>"), revocable, revoked };
+      }
+      if (lib.isProxy(v)) fail("a Proxy the runtime library made", id);
       const proto = encode(Object.getPrototypeOf(v), id, "<proto>");
       const base = { proto, ext: Object.isExtensible(v) };
+      if (proxied !== undefined) return { ...base, t: "revoke", proxy: encode(proxied.of, id, "<proxy>"), props: props(v, id) };
       if (typeof v === "function") {
         const meta = WeakMapPrototypeGet(lib.fnMeta, v);
         if (meta) {
@@ -278,6 +303,13 @@
       const rawProto = Object.getPrototypeOf(v);
       if (rawProto === ObjectPrototype || rawProto === null) {
         return { ...base, t: tagOf(v) === "Arguments" ? "args" : "obj", props: props(v, id) };
+      }
+      if (proxyInChain(v)) {
+        // (A tag or prototype test would run the proxy's traps; the brand checks do not.)
+        if (ArrayBufferIsView(v) || ArrayPrototypeSome(brands, (check) => brand(check, v))) {
+          fail("an object of a built-in kind whose prototype chain holds a Proxy", id);
+        }
+        return { ...base, t: "obj", props: props(v, id) };
       }
       if (has(MapPrototype, MapPrototypeGetSize, v)) {
         const entries = [];
@@ -379,6 +411,8 @@
     MapPrototypeForEach(lib.builtins.pristine, (keys, obj) => {
       const added = [];
       for (const key of new SafeArrayIterator(obj === globalThis ? [] : ReflectOwnKeys(obj))) {
+        // (The library's own: Object.prototype's guards of private fields, made again when the program loads.)
+        if (SetPrototypeHas(lib.hiddenKeys, key)) continue;
         const d = ReflectGetOwnPropertyDescriptor(obj, key);
         const old = MapPrototypeGet(keys, key);
         if (old && sameDescriptor(old, d)) continue;

@@ -50,6 +50,8 @@
     // Map and Set iterators, with their positions: advanced once their
     // collections have their entries.
     const positioned = [];
+    // Proxies revoked at the snapshot: revoked once everything is made.
+    const revoked = [];
 
     const decode = (e) => {
       if (e === null || typeof e !== "object") return e;
@@ -147,6 +149,12 @@
           if (protoProp && typeof fn === "function" && isObject(fn.prototype)) bind(protoProp[2], fn.prototype);
           return fn;
         }
+        case "proxy": {
+          const proxy = lib.proxies.make(decode(n.target), decode(n.handler), n.revocable);
+          if (n.revoked) ArrayPrototypePush(revoked, proxy);
+          return proxy;
+        }
+        case "revoke": return lib.proxies.revokeOf(decode(n.proxy));
         case "libfn": return lib.libFn(n.kind, decode(n.state));
         case "gen": {
           if (n.done) {
@@ -243,7 +251,7 @@
     for (let id = 0; id < snap.nodes.length; id++) {
       const n = snap.nodes[id];
       const o = values[id];
-      if (n.t === "builtin" || n.t === "sym" || n.t === "symfor" || n.t === "priv") continue;
+      if (n.t === "builtin" || n.t === "sym" || n.t === "symfor" || n.t === "priv" || n.t === "proxy") continue;
       const saved = new Set();
       ArrayPrototypeForEach(n.props, (p) => SetPrototypeAdd(saved, decodeKey(p[0])));
       const keys = ReflectOwnKeys(o);
@@ -271,6 +279,7 @@
     defineAll(globalThis, snap.globals);
     for (const gen of new SafeArrayIterator(suspended)) lib.prime(gen);
     for (const buf of new SafeArrayIterator(detached)) ArrayBufferPrototypeTransfer(buf);
+    for (const proxy of new SafeArrayIterator(revoked)) lib.proxies.revoke(proxy);
     for (const p of new SafeArrayIterator(positioned)) lib.collectionIterators.position(p[0], p[1]);
     for (const pair of new SafeArrayIterator(homes)) Object.setPrototypeOf(pair[0], Object.getPrototypeOf(pair[1]));
     for (let id = 0; id < snap.nodes.length; id++) {

@@ -96,9 +96,9 @@ impl Rewriter<'_> {
     pub(super) fn private_names(&mut self, class: &Class, k: usize) -> HashMap<String, String> {
         let mut map = HashMap::new();
         for member in &class.body {
-            let key = match member {
-                ClassMember::PrivateProp(p) => &p.key,
-                ClassMember::PrivateMethod(m) => &m.key,
+            let (key, is_field) = match member {
+                ClassMember::PrivateProp(p) => (&p.key, true),
+                ClassMember::PrivateMethod(m) => (&m.key, false),
                 _ => continue,
             };
             let name = key.name.to_string();
@@ -112,7 +112,11 @@ impl Rewriter<'_> {
                     binding(&symbol),
                     Some(lib_call(
                         "priv",
-                        vec![num(k as f64), str_lit(&format!("#{name}"))],
+                        vec![
+                            num(k as f64),
+                            str_lit(&format!("#{name}")),
+                            bool_lit(is_field),
+                        ],
                     )),
                 )],
             ));

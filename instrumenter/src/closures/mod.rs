@@ -53,7 +53,7 @@ pub struct Lifted {
 pub fn run(script: &mut Script, analysis: &Analysis) -> Lifted {
     let implicit = implicit_bindings(script);
     let mut r = Rewriter {
-        captured: &analysis.captured,
+        analysis,
         implicit: &implicit,
         home: HashMap::new(),
         chain: Vec::new(),
@@ -68,6 +68,7 @@ pub fn run(script: &mut Script, analysis: &Analysis) -> Lifted {
         next_scope: 0,
         next_class: 0,
         declaring: false,
+        initializing: false,
         class_names: Vec::new(),
         property_value: false,
         implicit_value: false,
@@ -104,7 +105,7 @@ struct FnCtx {
 }
 
 struct Rewriter<'a> {
-    captured: &'a HashSet<Id>,
+    analysis: &'a Analysis,
     /// Bindings holding functions the engine calls implicitly (`accessors`).
     implicit: &'a HashSet<Id>,
     /// Scope object holding each captured binding.
@@ -120,6 +121,8 @@ struct Rewriter<'a> {
     next_class: usize,
     /// Visiting a declaration pattern (its bindings are not assignment targets).
     declaring: bool,
+    /// Visiting a declaration made an assignment (to a constant too).
+    initializing: bool,
     /// Names of the classes being rewritten, with the function depth of their bodies.
     class_names: Vec<(Id, usize)>,
     /// Lifting the value of an object-literal property (`{ get: () => ... }`).
@@ -276,7 +279,21 @@ impl VisitMut for Rewriter<'_> {
                 let name = c.ident.clone();
                 *e = *self.lift_class(&mut c.class, name.as_ref(), None)
             }
-            Expr::PrivateName(p) => *e = *self.private_symbol(p),
+            // `#x in o`: a field is an own property, a method the class's (runtime/js/05_registry.js).
+            Expr::Bin(BinExpr {
+                op: BinaryOp::In,
+                left,
+                right,
+                ..
+            }) if matches!(&**left, Expr::PrivateName(_)) => {
+                let Expr::PrivateName(p) = &**left else {
+                    unreachable!()
+                };
+                let sym = self.private_symbol(p);
+                let mut obj = std::mem::replace(right, undefined());
+                obj.visit_mut_with(self);
+                *e = *lib_call("privIn", vec![sym, obj]);
+            }
             // `o.#x++` updates the field in place (the checked read below is not a target).
             Expr::Update(UpdateExpr { arg, .. })
                 if matches!(
@@ -376,7 +393,7 @@ impl VisitMut for Rewriter<'_> {
 
     fn visit_mut_simple_assign_target(&mut self, t: &mut SimpleAssignTarget) {
         if let SimpleAssignTarget::Ident(b) = t {
-            if let Some(m) = self.home_of(&b.id) {
+            if let Some(m) = self.target_of(&b.id) {
                 if let Expr::Member(m) = *m {
                     *t = SimpleAssignTarget::Member(m);
                 }
@@ -389,7 +406,7 @@ impl VisitMut for Rewriter<'_> {
     fn visit_mut_pat(&mut self, p: &mut Pat) {
         if let Pat::Ident(b) = p {
             if !self.declaring {
-                if let Some(m) = self.home_of(&b.id) {
+                if let Some(m) = self.target_of(&b.id) {
                     *p = Pat::Expr(m);
                 }
             }
@@ -414,7 +431,7 @@ impl VisitMut for Rewriter<'_> {
     fn visit_mut_object_pat_prop(&mut self, p: &mut ObjectPatProp) {
         if let ObjectPatProp::Assign(a) = p {
             if !self.declaring {
-                if let Some(m) = self.home_of(&a.key.id) {
+                if let Some(m) = self.target_of(&a.key.id) {
                     let key = PropName::Ident(IdentName::new(a.key.id.sym.clone(), DUMMY_SP));
                     let value = match a.value.take() {
                         Some(mut def) => {
@@ -711,7 +728,7 @@ mod tests {
     fn private_names_become_symbols_of_the_class_site() {
         let out = convert("class A { #x = 1; get x() { return this.#x; } }");
         assert!(
-            out.contains(r##"const $$p0_x = $things.priv(0, "#x");"##),
+            out.contains(r##"const $$p0_x = $things.priv(0, "#x", true);"##),
             "{out}"
         );
         assert!(out.contains("[$$p0_x] = 1;"), "{out}");

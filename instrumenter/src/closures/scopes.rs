@@ -22,7 +22,7 @@ pub(super) enum Slot {
 
 impl Rewriter<'_> {
     pub(super) fn is_captured(&self, id: &Id) -> bool {
-        self.captured.contains(id)
+        self.analysis.captured.contains(id)
     }
 
     /// Opens a scope object for the captured slots; returns its declaration
@@ -43,11 +43,15 @@ impl Rewriter<'_> {
             .map(|p| ident_expr(p))
             .unwrap_or_else(null);
         let mut entries = vec![(PARENT.to_string(), parent)];
+        let mut dead = Vec::new();
         let mut seen = HashSet::new();
         for slot in slots {
             let (key, value) = match slot {
                 Slot::Binding(id, from_local) => {
                     self.home.insert(id.clone(), name.clone());
+                    if self.analysis.dead_zone.contains(&id) {
+                        dead.push(id.0.to_string());
+                    }
                     let value = if from_local {
                         // The local itself (same scope context, so later renames follow it).
                         Box::new(Expr::Ident(Ident::new(id.0.clone(), DUMMY_SP, id.1)))
@@ -67,7 +71,26 @@ impl Rewriter<'_> {
             }
         }
         self.chain.push(name.clone());
-        let decl = var_decl(kind, vec![(binding(&name), Some(object(entries)))]);
+        // Slots another function may read before their declaration runs
+        // throw until it does (analyze.rs, `dead_zone`).
+        let mut scope = object(entries);
+        if !dead.is_empty() {
+            let names = dead
+                .into_iter()
+                .map(|n| Some(ExprOrSpread::from(str_lit(&n))))
+                .collect();
+            scope = lib_call(
+                "deadZone",
+                vec![
+                    scope,
+                    Box::new(Expr::Array(ArrayLit {
+                        span: DUMMY_SP,
+                        elems: names,
+                    })),
+                ],
+            );
+        }
+        let decl = var_decl(kind, vec![(binding(&name), Some(scope))]);
         Some((name, decl))
     }
 
@@ -90,6 +113,19 @@ impl Rewriter<'_> {
 
     /// The scope object member for a captured binding, if it has a home.
     /// (The member keeps the name's place in the source, for the source map.)
+    /// What an assignment to `id` writes to: its scope object's slot, or for a
+    /// constant `$things.constTarget.v`, whose setter throws the TypeError
+    /// (after the value is evaluated, in any pattern).
+    pub(super) fn target_of(&self, id: &Ident) -> Option<Box<Expr>> {
+        if !self.initializing && self.analysis.consts.contains(&id.to_id()) {
+            return Some(member_expr(
+                member_expr(ident_expr("$things"), "constTarget"),
+                "v",
+            ));
+        }
+        self.home_of(id)
+    }
+
     pub(super) fn home_of(&self, id: &Ident) -> Option<Box<Expr>> {
         let home = self.home.get(&id.to_id())?;
         let mut m = member(ident_expr(home), &id.sym);
@@ -222,7 +258,10 @@ impl Rewriter<'_> {
             };
             if let Some(init) = init {
                 let mut target = d.name;
+                // (The declaration's own assignment: a constant's too.)
+                let was = std::mem::replace(&mut self.initializing, true);
                 target.visit_mut_with(self);
+                self.initializing = was;
                 let target = AssignTarget::try_from(target)
                     .expect("a declaration pattern is an assignment target");
                 out.push(expr_stmt(assign(target, init)));
@@ -309,7 +348,10 @@ impl Rewriter<'_> {
                 // `for (var x of xs)`: x lives in the function's scope object.
                 let d = v.decls.pop().expect("one declarator");
                 let mut target = d.name;
+                // (The declaration's own assignment: a constant's too.)
+                let was = std::mem::replace(&mut self.initializing, true);
                 target.visit_mut_with(self);
+                self.initializing = was;
                 *head = ForHead::Pat(Box::new(target));
             }
             _ => {

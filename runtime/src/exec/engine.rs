@@ -37,6 +37,7 @@ const LIBRARY: &[(&str, &str)] = library![
     "14_source_map.js",
     "15_iterators.js",
     "16_function_text.js",
+    "17_proxies.js",
     "99_program.js",
 ];
 
