@@ -25,6 +25,7 @@ const STACK_SNAPSHOT: &[&str] = &[
     "callbacks_long",
     "capturable_shapes",
     "classes_basic",
+    "classes_computed_keys",
     "classes_inheritance",
     "classes_private",
     "closures_loop_let",

@@ -93,6 +93,16 @@ impl Analyzer {
         self.frames.pop();
     }
 
+    /// Visits statements in order, noting when one runs code.
+    fn statements(&mut self, stmts: &[Stmt]) {
+        for s in stmts {
+            s.visit_with(self);
+            if !inert_stmt(s) {
+                *self.inert.last_mut().expect("a statement list is open") = false;
+            }
+        }
+    }
+
     /// Whether the use of `id` in `frame` may run in its temporal dead zone:
     /// some function between the use and the declaring one is hoisted or
     /// made before the declaration ends.
@@ -148,11 +158,21 @@ fn inert_stmt(s: &Stmt) -> bool {
 impl Visit for Analyzer {
     fn visit_stmts(&mut self, stmts: &[Stmt]) {
         self.inert.push(true);
-        for s in stmts {
-            s.visit_with(self);
-            if !inert_stmt(s) {
-                *self.inert.last_mut().expect("pushed above") = false;
+        self.statements(stmts);
+        self.inert.pop();
+    }
+    // (A switch's cases are one scope: what runs in one runs before the next.)
+    fn visit_switch_stmt(&mut self, n: &SwitchStmt) {
+        n.discriminant.visit_with(self);
+        self.inert.push(true);
+        for case in &n.cases {
+            if let Some(test) = &case.test {
+                test.visit_with(self);
+                if !inert_expr(test) {
+                    *self.inert.last_mut().expect("pushed above") = false;
+                }
             }
+            self.statements(&case.cons);
         }
         self.inert.pop();
     }
@@ -294,6 +314,11 @@ mod tests {
         assert_eq!(
             dead_zone("h(); let w = 1; const h2 = () => w;"),
             Vec::<String>::new()
+        );
+        // A switch's cases are one scope.
+        assert_eq!(
+            dead_zone("switch (0) { case 0: f(); case 1: let v = 1; function f() { return v; } }"),
+            ["v"]
         );
     }
 

@@ -63,6 +63,18 @@ pub fn member(obj: Box<Expr>, prop: &str) -> MemberExpr {
     }
 }
 
+/// `obj[i]`.
+pub fn index_expr(obj: Box<Expr>, i: usize) -> Box<Expr> {
+    Box::new(Expr::Member(MemberExpr {
+        span: DUMMY_SP,
+        obj,
+        prop: MemberProp::Computed(ComputedPropName {
+            span: DUMMY_SP,
+            expr: num(i as f64),
+        }),
+    }))
+}
+
 pub fn member_expr(obj: Box<Expr>, prop: &str) -> Box<Expr> {
     Box::new(Expr::Member(member(obj, prop)))
 }
@@ -258,6 +270,27 @@ pub fn collect_vars(stmts: &[Stmt], out: &mut Vec<Id>) {
         fn visit_expr(&mut self, _: &Expr) {}
     }
     stmts.visit_with(&mut C(out));
+}
+
+/// Function declarations in blocks nested in a function body (not in nested
+/// functions): in sloppy code (Annex B) each is also a variable of the
+/// function, as SWC's resolver binds it.
+pub fn collect_block_functions(stmts: &[Stmt], out: &mut Vec<Id>) {
+    struct C<'a>(&'a mut Vec<Id>);
+    impl Visit for C<'_> {
+        fn visit_fn_decl(&mut self, f: &FnDecl) {
+            self.0.push(f.ident.to_id());
+        }
+        fn visit_function(&mut self, _: &Function) {}
+        fn visit_arrow_expr(&mut self, _: &ArrowExpr) {}
+        fn visit_class(&mut self, _: &Class) {}
+        fn visit_expr(&mut self, _: &Expr) {}
+    }
+    for s in stmts {
+        if !matches!(s, Stmt::Decl(Decl::Fn(_))) {
+            s.visit_children_with(&mut C(out));
+        }
+    }
 }
 
 /// let/const/class/function bindings declared directly in a statement list.

@@ -5,6 +5,8 @@
 "use strict";
 ((lib) => {
   const {
+    ArrayPrototypePush,
+    ArrayPrototypeSplice,
     FunctionPrototypeBind,
     FunctionPrototypeToString,
     GeneratorFunctionPrototype,
@@ -90,9 +92,24 @@
     return lib.fn(f, site, env);
   };
 
+  // The computed keys that ran code of a class (closures/classes.rs,
+  // `remember_keys`) or of an object literal's accessors (`accKey` below):
+  // kept with it, and given back to its factory when a restore re-makes it
+  // (`giveKeys`), so they do not run again.
+  lib.classKeys = new WeakMap();
+  let givenKeys;
+  lib.giveKeys = (keys) => {
+    givenKeys = keys;
+  };
+  lib.takeKeys = () => {
+    const keys = givenKeys;
+    givenKeys = undefined;
+    return keys;
+  };
   // A class and its methods and accessors, each identified by where it sits.
-  lib.cls = (cls, site, env) => {
+  lib.cls = (cls, site, env, keys) => {
     fnMeta.set(cls, [site, env]);
+    if (keys !== undefined) lib.classKeys.set(cls, keys);
     const members = (owner, holder) => {
       for (const key of new SafeArrayIterator(ReflectOwnKeys(holder))) {
         const d = ReflectGetOwnPropertyDescriptor(holder, key);
@@ -121,7 +138,16 @@
 
   // An object literal's accessors and `super`-using methods (named in
   // `methods`); the literal is kept as their home object.
-  lib.acc = (obj, site, env, methods) => {
+  // An accessor key that ran code, evaluated in an object literal
+  // (closures/accessors.rs): `acc` takes the literal's, the last `count`.
+  const accKeys = [];
+  lib.accKey = (k) => {
+    const key = lib.key(k);
+    ArrayPrototypePush(accKeys, key);
+    return key;
+  };
+  lib.acc = (obj, site, env, methods, count) => {
+    if (count !== undefined) lib.classKeys.set(obj, ArrayPrototypeSplice(accKeys, accKeys.length - count, count));
     for (const key of new SafeArrayIterator(ReflectOwnKeys(obj))) {
       const d = ReflectGetOwnPropertyDescriptor(obj, key);
       for (const kind of new SafeArrayIterator(["get", "set"])) {

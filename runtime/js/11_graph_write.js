@@ -15,6 +15,7 @@
     ArrayBufferPrototypeGetMaxByteLength,
     ArrayBufferPrototypeGetResizable,
     ArrayBufferPrototypeResize,
+    ArrayPrototypeMap,
     ArrayPrototypeSome,
     BigIntPrototype,
     BigIntPrototypeValueOf,
@@ -99,9 +100,12 @@
   // (most are not).
   const has = (proto, check, o) => ObjectPrototypeIsPrototypeOf(proto, o) && brand(check, o);
   // Prototypes whose instances the checks above recognise by brand, and the
-  // library's async generators (plain objects with hidden state).
+  // library's async generators and promises (objects with hidden state).
   const knownKinds = new Set([MapPrototype, SetPrototype, WeakMapPrototype, WeakSetPrototype, ArrayBufferPrototype, DataViewPrototype, TypedArrayPrototype, SymbolPrototype, BigIntPrototype]);
   SetPrototypeAdd(knownKinds, lib.AsyncGenerator);
+  // The library's promises are known by their hidden state: what else
+  // inherits their tag is ordinary (a Promise subclass's prototype).
+  SetPrototypeAdd(knownKinds, lib.Promise.prototype);
   const tagOwner = (o) => {
     for (let p = o; p !== null; p = Object.getPrototypeOf(p)) {
       if (ObjectPrototypeHasOwnProperty(p, SymbolToStringTag)) return p;
@@ -286,10 +290,16 @@
           const site = meta[0], env = meta[1], owner = meta[2], key = meta[3], kind = meta[4], cls = meta[5];
           if (owner !== undefined) {
             // `cls`: the class, or the object literal the member was made in.
-            return { ...base, t: "member", site, env: encode(env, id, "<scope>"), owner, key: encodeKey(key, id), kind, cls: encode(cls, id, owner === "obj" ? "<home>" : "<class>"), props: props(v, id) };
+            // (An object literal's computed accessor keys, evaluated when it was made.)
+            const keys = owner === "obj" ? WeakMapPrototypeGet(lib.classKeys, cls) : undefined;
+            const classKeys = keys && ArrayPrototypeMap(keys, (k) => encodeKey(k, id));
+            return { ...base, t: "member", site, env: encode(env, id, "<scope>"), owner, key: encodeKey(key, id), kind, cls: encode(cls, id, owner === "obj" ? "<home>" : "<class>"), classKeys, props: props(v, id) };
           }
           const methodKey = WeakMapPrototypeHas(lib.fnKeys, v) ? encodeKey(WeakMapPrototypeGet(lib.fnKeys, v), id) : undefined;
-          return { ...base, t: "fn", site, env: encode(env, id, "<scope>"), key: methodKey, props: props(v, id) };
+          // (A class's computed keys, evaluated when it was made.)
+          const keys = WeakMapPrototypeGet(lib.classKeys, v);
+          const classKeys = keys && ArrayPrototypeMap(keys, (k) => encodeKey(k, id));
+          return { ...base, t: "fn", site, env: encode(env, id, "<scope>"), key: methodKey, classKeys, props: props(v, id) };
         }
         const bound = WeakMapPrototypeGet(lib.boundMeta, v);
         if (bound) return { ...base, t: "bound", target: encode(bound.target, id, "<target>"), thisArg: encode(bound.thisArg, id, "<this>"), args: encode(bound.args, id, "<args>"), props: props(v, id) };

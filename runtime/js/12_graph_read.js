@@ -11,6 +11,7 @@
     ArrayBufferPrototypeTransfer,
     ArrayPrototypeFind,
     ArrayPrototypeForEach,
+    ArrayPrototypeMap,
     ArrayPrototypePush,
     ArrayPrototypeSome,
     JSONStringify,
@@ -131,6 +132,12 @@
               return d[n.kind];
             }
             const env = decode(n.env);
+            if (n.classKeys !== undefined) {
+              // (Kept with the restored literal too, for its next snapshot.)
+              const keys = ArrayPrototypeMap(n.classKeys, decodeKey);
+              lib.classKeys.set(cls, keys);
+              lib.giveKeys(keys);
+            }
             const holder = factory(env);
             homes.push([holder, cls]);
             const key = decodeKey(n.key);
@@ -144,6 +151,7 @@
           // class object says which one it was.
           // (A method with a computed key is made under its key.)
           const superProto = decode(n.proto);
+          if (n.classKeys !== undefined) lib.giveKeys(ArrayPrototypeMap(n.classKeys, decodeKey));
           const fn = "key" in n ? factory(env, decodeKey(n.key)) : factory(env, superProto);
           const protoProp = ArrayPrototypeFind(n.props, (p) => p[0] === "prototype");
           if (protoProp && typeof fn === "function" && isObject(fn.prototype)) bind(protoProp[2], fn.prototype);

@@ -6,6 +6,7 @@ use swc_common::DUMMY_SP;
 use swc_ecma_ast::*;
 use swc_ecma_visit::{Visit, VisitWith};
 
+use super::classes::KEYS_GIVEN;
 use super::*;
 
 /// Methods the engine may call implicitly (conversions, iteration), where a
@@ -141,30 +142,49 @@ impl Rewriter<'_> {
     /// An object literal with getters/setters, or methods that use `super`
     /// (which cannot be lifted out of it): a factory re-creates them
     /// (`{ get x() {...} }` alone) and the literal registers them with it,
-    /// naming the methods (`$things.acc(literal, K, env, ["m"])`).
+    /// naming the methods and counting the keys it recorded
+    /// (`$things.acc(literal, K, env, ["m"], 1)`).
     pub(super) fn register_accessors(&mut self, e: &mut Expr) {
         let Expr::Object(o) = e else { return };
         let mut methods = Vec::new();
-        let accessors: Vec<PropOrSpread> = o
-            .props
-            .iter()
-            .filter(|p| match p {
-                PropOrSpread::Prop(p) => match &**p {
-                    Prop::Getter(g) => static_key(&g.key).is_some() || is_symbol_key(&g.key),
-                    Prop::Setter(s) => static_key(&s.key).is_some() || is_symbol_key(&s.key),
-                    Prop::Method(m) => match static_key(&m.key) {
-                        Some(key) => {
-                            methods.push(str_lit(&key));
-                            true
-                        }
-                        None => false,
-                    },
-                    _ => false,
-                },
-                _ => false,
-            })
-            .cloned()
-            .collect();
+        // Accessors whose keys run code: the literal records each key as it
+        // evaluates it (`$things.accKey(e)`), and the holder, made only by a
+        // restore, takes them back (`$$keys[i]`) instead of running it again.
+        let mut computed = 0;
+        let mut accessors = Vec::new();
+        for p in o.props.iter_mut() {
+            let PropOrSpread::Prop(p) = p else { continue };
+            let key = match &mut **p {
+                Prop::Getter(GetterProp { key, .. }) | Prop::Setter(SetterProp { key, .. }) => key,
+                Prop::Method(m) => {
+                    if let Some(key) = static_key(&m.key) {
+                        methods.push(str_lit(&key));
+                        accessors.push(PropOrSpread::Prop(p.clone()));
+                    }
+                    continue;
+                }
+                _ => continue,
+            };
+            if static_key(key).is_some() || is_symbol_key(key) {
+                accessors.push(PropOrSpread::Prop(p.clone()));
+                continue;
+            }
+            let PropName::Computed(c) = key else {
+                unreachable!("a key that is not static is computed")
+            };
+            c.expr = lib_call("accKey", vec![std::mem::replace(&mut c.expr, undefined())]);
+            let mut held = p.clone();
+            if let Prop::Getter(GetterProp { key, .. }) | Prop::Setter(SetterProp { key, .. }) =
+                &mut *held
+            {
+                *key = PropName::Computed(ComputedPropName {
+                    span: DUMMY_SP,
+                    expr: index_expr(ident_expr(KEYS_GIVEN), computed),
+                });
+            }
+            accessors.push(PropOrSpread::Prop(held));
+            computed += 1;
+        }
         if accessors.is_empty() {
             return;
         }
@@ -190,8 +210,16 @@ impl Rewriter<'_> {
             value: holder,
             binding_name: None,
             register: "acc",
+            register_args: vec![],
             extra: vec![],
-            pre: vec![],
+            pre: if computed > 0 {
+                vec![var_decl(
+                    VarDeclKind::Const,
+                    vec![(binding(KEYS_GIVEN), Some(lib_call("takeKeys", vec![])))],
+                )]
+            } else {
+                vec![]
+            },
             post: vec![],
             text: None,
             members,
@@ -218,7 +246,7 @@ impl Rewriter<'_> {
             num(site as f64),
             args.into_iter().next().expect("env").expr,
         ];
-        if !methods.is_empty() {
+        if !methods.is_empty() || computed > 0 {
             registration.push(Box::new(Expr::Array(ArrayLit {
                 span: DUMMY_SP,
                 elems: methods
@@ -226,6 +254,9 @@ impl Rewriter<'_> {
                     .map(|expr| Some(ExprOrSpread { spread: None, expr }))
                     .collect(),
             })));
+        }
+        if computed > 0 {
+            registration.push(num(computed as f64));
         }
         *e = *lib_call("acc", registration);
     }

@@ -11,6 +11,48 @@ use swc_ecma_visit::VisitMutWith;
 
 use super::*;
 
+/// In a class factory: the computed keys a restore gives back, and those
+/// evaluated now (registered with the class).
+pub(super) const KEYS_GIVEN: &str = "$$keys";
+const KEYS_MADE: &str = "$$k";
+
+/// Computed member keys that run code (not a literal or a well-known
+/// symbol) are evaluated once, kept with the class (`$things.cls(C, K, env,
+/// $$k)`), and given back instead of evaluated again when a restore re-makes
+/// the class: `[e]` becomes `[$$keys ? $$keys[i] : ($$k[i] = $things.key(e))]`.
+/// Whether the class has any.
+fn remember_keys(class: &mut Class) -> bool {
+    let mut i = 0;
+    for member in &mut class.body {
+        let key = match member {
+            ClassMember::Method(m) => &mut m.key,
+            ClassMember::ClassProp(p) => &mut p.key,
+            _ => continue,
+        };
+        let PropName::Computed(c) = key else {
+            continue;
+        };
+        if matches!(&*c.expr, Expr::Lit(Lit::Str(_) | Lit::Num(_)))
+            || well_known_symbol(&c.expr).is_some()
+        {
+            continue;
+        }
+        let made = std::mem::replace(&mut c.expr, undefined());
+        let made = assign(
+            simple_target(index_expr(ident_expr(KEYS_MADE), i)),
+            lib_call("key", vec![made]),
+        );
+        *c.expr = Expr::Cond(CondExpr {
+            span: DUMMY_SP,
+            test: ident_expr(KEYS_GIVEN),
+            cons: index_expr(ident_expr(KEYS_GIVEN), i),
+            alt: made,
+        });
+        i += 1;
+    }
+    i > 0
+}
+
 impl Rewriter<'_> {
     /// Lifts a class into a factory taking its superclass; members stay in the
     /// class body (they need `super`), their nested functions are lifted.
@@ -35,6 +77,7 @@ impl Rewriter<'_> {
         // lifted before the outer one has its factory.)
         let k = self.next_class;
         self.next_class += 1;
+        let remembers_keys = remember_keys(class);
         let privates = self.private_names(class, k);
         self.privates.push(privates);
         let self_slot =
@@ -68,7 +111,7 @@ impl Rewriter<'_> {
             class: Box::new(std::mem::take(class)),
         }));
         let binding = class_name.as_ref().map(|n| n.sym.to_string());
-        let (pre, post) = match opened {
+        let (mut pre, post) = match opened {
             // The class's own name, read by functions nested in its methods.
             Some((scope, decl)) => {
                 let n = binding.clone().expect("a captured class name exists");
@@ -80,11 +123,38 @@ impl Rewriter<'_> {
             }
             None => (vec![], vec![]),
         };
+        let mut register_args = vec![];
+        if remembers_keys {
+            pre.insert(
+                0,
+                var_decl(
+                    VarDeclKind::Const,
+                    vec![
+                        (
+                            crate::ast::binding(KEYS_GIVEN),
+                            Some(lib_call("takeKeys", vec![])),
+                        ),
+                        // (Given keys are the class's again, for its next snapshot.)
+                        (
+                            crate::ast::binding(KEYS_MADE),
+                            Some(Box::new(Expr::Bin(BinExpr {
+                                span: DUMMY_SP,
+                                op: BinaryOp::LogicalOr,
+                                left: ident_expr(KEYS_GIVEN),
+                                right: Box::new(Expr::Array(ArrayLit::default())),
+                            }))),
+                        ),
+                    ],
+                ),
+            );
+            register_args.push(ident_expr(KEYS_MADE));
+        }
         self.factory(Factory {
             env,
             value,
             binding_name: binding.as_deref(),
             register: "cls",
+            register_args,
             extra,
             pre,
             post,

@@ -19,8 +19,10 @@ pub(super) struct Factory<'a> {
     pub(super) value: Box<Expr>,
     /// The name the value is bound to (and named after) inside the factory.
     pub(super) binding_name: Option<&'a str>,
-    /// The `$things` function that registers the value (`fn` or `cls`).
+    /// The `$things` function that registers the value (`fn` or `cls`), and
+    /// what it takes after the value, its site and its scope.
     pub(super) register: &'a str,
+    pub(super) register_args: Vec<Box<Expr>>,
     /// Further factory parameters and the arguments passed for them.
     pub(super) extra: Vec<(String, Box<Expr>)>,
     pub(super) pre: Vec<Stmt>,
@@ -201,6 +203,7 @@ impl Rewriter<'_> {
             value,
             binding_name,
             register,
+            register_args: vec![],
             extra: vec![],
             pre: vec![],
             post: vec![],
@@ -217,6 +220,7 @@ impl Rewriter<'_> {
             value,
             binding_name,
             register,
+            register_args,
             extra,
             pre,
             post,
@@ -265,7 +269,11 @@ impl Rewriter<'_> {
             span: DUMMY_SP,
             arg: Some(lib_call(
                 register,
-                vec![registered, num(k as f64), ident_expr("$$e")],
+                [
+                    vec![registered, num(k as f64), ident_expr("$$e")],
+                    register_args,
+                ]
+                .concat(),
             )),
         }));
         let mut params = vec![Param::from(binding("$$e"))];

@@ -69,6 +69,7 @@ pub fn run(script: &mut Script, analysis: &Analysis) -> Lifted {
         next_class: 0,
         declaring: false,
         initializing: false,
+        annex_b: HashSet::new(),
         class_names: Vec::new(),
         property_value: false,
         implicit_value: false,
@@ -123,6 +124,8 @@ struct Rewriter<'a> {
     declaring: bool,
     /// Visiting a declaration made an assignment (to a constant too).
     initializing: bool,
+    /// Block functions that are their function's variables (Annex B).
+    annex_b: HashSet<Id>,
     /// Names of the classes being rewritten, with the function depth of their bodies.
     class_names: Vec<(Id, usize)>,
     /// Lifting the value of an object-literal property (`{ get: () => ... }`).
@@ -162,6 +165,19 @@ impl Rewriter<'_> {
         let param_names: HashSet<Id> = names.iter().cloned().collect();
         collect_vars(stmts, &mut names);
         collect_lexical(stmts, &mut names);
+        if !self.strict {
+            // Annex B: a block's function is also the function's variable, so
+            // it lives in the function's scope object (unless the name is taken).
+            let mut block_fns = Vec::new();
+            collect_block_functions(stmts, &mut block_fns);
+            let taken: HashSet<_> = names.iter().map(|id| id.0.clone()).collect();
+            for id in block_fns {
+                if !taken.contains(&id.0) {
+                    self.annex_b.insert(id.clone());
+                    names.push(id);
+                }
+            }
+        }
         let mut slots: Vec<Slot> = Vec::new();
         let mut seen = HashSet::new();
         for id in names {
@@ -545,7 +561,7 @@ impl VisitMut for Rewriter<'_> {
 
     fn visit_mut_block_stmt(&mut self, b: &mut BlockStmt) {
         let mut names = Vec::new();
-        collect_lexical(&b.stmts, &mut names);
+        self.block_lexical(&b.stmts, &mut names);
         let opened = self.open_scope(self.captured_slots(names, false), VarDeclKind::Const);
         self.stmts(&mut b.stmts, false);
         self.close_scope(&opened);
@@ -558,7 +574,7 @@ impl VisitMut for Rewriter<'_> {
         s.discriminant.visit_mut_with(self);
         let mut names = Vec::new();
         for case in &s.cases {
-            collect_lexical(&case.cons, &mut names);
+            self.block_lexical(&case.cons, &mut names);
         }
         let opened = self.open_scope(self.captured_slots(names, false), VarDeclKind::Const);
         for case in s.cases.iter_mut() {
@@ -581,7 +597,7 @@ impl VisitMut for Rewriter<'_> {
         }
         let mut slots = self.captured_slots(names, true);
         let mut lexical = Vec::new();
-        collect_lexical(&c.body.stmts, &mut lexical);
+        self.block_lexical(&c.body.stmts, &mut lexical);
         slots.extend(self.captured_slots(lexical, false));
         self.declaring = true;
         c.param.visit_mut_with(self);

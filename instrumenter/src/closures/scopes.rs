@@ -135,6 +135,14 @@ impl Rewriter<'_> {
         Some(Box::new(Expr::Member(m)))
     }
 
+    /// The lexical bindings of a block's statements (its functions that are
+    /// their function's variables apart).
+    pub(super) fn block_lexical(&self, stmts: &[Stmt], out: &mut Vec<Id>) {
+        let mut names = Vec::new();
+        collect_lexical(stmts, &mut names);
+        out.extend(names.into_iter().filter(|id| !self.annex_b.contains(id)));
+    }
+
     /// Rewrites a statement list: hoists function declarations to its start
     /// and turns declarations of captured bindings into assignments.
     pub(super) fn stmts(&mut self, stmts: &mut Vec<Stmt>, function_level: bool) {
