@@ -273,13 +273,35 @@ pub fn collect_vars(stmts: &[Stmt], out: &mut Vec<Id>) {
 }
 
 /// Function declarations in blocks nested in a function body (not in nested
-/// functions): in sloppy code (Annex B) each is also a variable of the
-/// function, as SWC's resolver binds it.
-pub fn collect_block_functions(stmts: &[Stmt], out: &mut Vec<Id>) {
-    struct C<'a>(&'a mut Vec<Id>);
+/// functions), each with whether it is in a loop: in sloppy code (Annex B)
+/// each is also a variable of the function, as SWC's resolver binds it.
+pub fn collect_block_functions(stmts: &[Stmt], out: &mut Vec<(Id, bool)>) {
+    struct C<'a>(&'a mut Vec<(Id, bool)>, bool);
+    impl C<'_> {
+        fn in_loop<N: VisitWith<Self>>(&mut self, body: &N) {
+            let was = std::mem::replace(&mut self.1, true);
+            body.visit_with(self);
+            self.1 = was;
+        }
+    }
     impl Visit for C<'_> {
         fn visit_fn_decl(&mut self, f: &FnDecl) {
-            self.0.push(f.ident.to_id());
+            self.0.push((f.ident.to_id(), self.1));
+        }
+        fn visit_for_stmt(&mut self, s: &ForStmt) {
+            self.in_loop(&s.body);
+        }
+        fn visit_for_in_stmt(&mut self, s: &ForInStmt) {
+            self.in_loop(&s.body);
+        }
+        fn visit_for_of_stmt(&mut self, s: &ForOfStmt) {
+            self.in_loop(&s.body);
+        }
+        fn visit_while_stmt(&mut self, s: &WhileStmt) {
+            self.in_loop(&s.body);
+        }
+        fn visit_do_while_stmt(&mut self, s: &DoWhileStmt) {
+            self.in_loop(&s.body);
         }
         fn visit_function(&mut self, _: &Function) {}
         fn visit_arrow_expr(&mut self, _: &ArrowExpr) {}
@@ -288,7 +310,7 @@ pub fn collect_block_functions(stmts: &[Stmt], out: &mut Vec<Id>) {
     }
     for s in stmts {
         if !matches!(s, Stmt::Decl(Decl::Fn(_))) {
-            s.visit_children_with(&mut C(out));
+            s.visit_children_with(&mut C(out, false));
         }
     }
 }

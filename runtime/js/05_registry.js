@@ -13,6 +13,7 @@
     MapPrototypeGet,
     MapPrototypeHas,
     Object: ObjectCtor,
+    ObjectAssign,
     ObjectDefineProperty,
     ObjectHasOwn,
     ObjectPrototype,
@@ -140,7 +141,14 @@
   // `methods`); the literal is kept as their home object.
   // An accessor key that ran code, evaluated in an object literal
   // (closures/accessors.rs): `acc` takes the literal's, the last `count`.
-  const accKeys = [];
+  // (Part of the snapshot: a capture may stop between two keys of a literal.)
+  let accKeys = [];
+  lib.stateParts.accessorKeys = {
+    save: () => accKeys,
+    restore(data) {
+      accKeys = data;
+    },
+  };
   lib.accKey = (k) => {
     const key = lib.key(k);
     ArrayPrototypePush(accKeys, key);
@@ -208,6 +216,8 @@
   ObjectDefineProperty(Object, "assign", {
     value: {
       assign(target, source) {
+        // (The engine's own while the program has no private field.)
+        if (fieldNames.size === 0) return ReflectApply(ObjectAssign, undefined, arguments);
         if (target === undefined || target === null) throw new TypeError("Cannot convert undefined or null to object");
         const to = ObjectCtor(target);
         for (let i = 1; i < arguments.length; i++) {

@@ -130,8 +130,13 @@
     [BigIntPrototype, BigIntPrototypeValueOf],
     [SymbolPrototype, SymbolPrototypeValueOf],
   ];
-  // Every kind above that an object is by its internal slots.
+  // Every kind above that an object is by its internal slots (or the
+  // library's hidden state).
   const brands = [
+    (o) => {
+      if (lib.promiseState(o) === undefined && lib.collectionIterators.save(o) === undefined) throw 0;
+    },
+    RegExpPrototypeGetSource,
     MapPrototypeGetSize,
     SetPrototypeGetSize,
     (o) => WeakMapPrototypeHas(o, {}),

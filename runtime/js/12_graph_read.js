@@ -82,8 +82,9 @@
       made[id] = true;
       return v;
     };
+    // (A `prototype` the program set to a Proxy is made from its own node.)
     const bind = (e, value) => {
-      if (e && typeof e === "object" && "r" in e && !made[e.r]) {
+      if (e && typeof e === "object" && "r" in e && !made[e.r] && snap.nodes[e.r].t !== "proxy") {
         values[e.r] = value;
         made[e.r] = true;
       }

@@ -167,14 +167,18 @@ impl Rewriter<'_> {
         collect_lexical(stmts, &mut names);
         if !self.strict {
             // Annex B: a block's function is also the function's variable, so
-            // it lives in the function's scope object (unless the name is taken).
+            // it lives in the function's scope object, unless the name is
+            // taken, or the block may run more than once (in a loop, or
+            // several blocks declare it): each run has its own function,
+            // which closures made in the block keep, so it stays the block's.
             let mut block_fns = Vec::new();
             collect_block_functions(stmts, &mut block_fns);
             let taken: HashSet<_> = names.iter().map(|id| id.0.clone()).collect();
-            for id in block_fns {
-                if !taken.contains(&id.0) {
+            for (id, in_loop) in &block_fns {
+                let once = block_fns.iter().filter(|(other, _)| other == id).count() == 1;
+                if !in_loop && once && !taken.contains(&id.0) {
                     self.annex_b.insert(id.clone());
-                    names.push(id);
+                    names.push(id.clone());
                 }
             }
         }
@@ -310,6 +314,49 @@ impl VisitMut for Rewriter<'_> {
                 obj.visit_mut_with(self);
                 *e = *lib_call("privIn", vec![sym, obj]);
             }
+            // A compound or logical assignment, or an update, of a constant
+            // reads it, then throws (a logical one only if it would assign).
+            Expr::Assign(AssignExpr {
+                op,
+                left: AssignTarget::Simple(SimpleAssignTarget::Ident(b)),
+                right,
+                ..
+            }) if *op != AssignOp::Assign && self.analysis.consts.contains(&b.id.to_id()) => {
+                let read = Box::new(Expr::Ident(b.id.clone()));
+                let right = std::mem::replace(right, undefined());
+                let fail = |value: Box<Expr>| seq(vec![value, lib_call("constAssign", vec![])]);
+                let logical = |op, read, right| {
+                    Expr::Bin(BinExpr {
+                        span: DUMMY_SP,
+                        op,
+                        left: read,
+                        right: fail(right),
+                    })
+                };
+                *e = match op {
+                    AssignOp::AndAssign => logical(BinaryOp::LogicalAnd, read, right),
+                    AssignOp::OrAssign => logical(BinaryOp::LogicalOr, read, right),
+                    AssignOp::NullishAssign => logical(BinaryOp::NullishCoalescing, read, right),
+                    op => *fail(Box::new(Expr::Bin(BinExpr {
+                        span: DUMMY_SP,
+                        op: op.to_update().expect("a compound assignment"),
+                        left: read,
+                        right,
+                    }))),
+                };
+                e.visit_mut_with(self);
+            }
+            Expr::Update(UpdateExpr { arg, .. }) if matches!(&**arg, Expr::Ident(i) if self.analysis.consts.contains(&i.to_id())) =>
+            {
+                let read = std::mem::replace(arg, undefined());
+                let numeric = Box::new(Expr::Unary(UnaryExpr {
+                    span: DUMMY_SP,
+                    op: UnaryOp::Plus,
+                    arg: read,
+                }));
+                *e = *seq(vec![numeric, lib_call("constAssign", vec![])]);
+                e.visit_mut_with(self);
+            }
             // `o.#x++` updates the field in place (the checked read below is not a target).
             Expr::Update(UpdateExpr { arg, .. })
                 if matches!(
@@ -435,10 +482,11 @@ impl VisitMut for Rewriter<'_> {
                 _ => None,
             };
             a.left.visit_mut_with(self);
-            let was = self.declaring;
-            self.declaring = false;
+            // (A default is an expression: its assignments are not the declaration's.)
+            let was = (self.declaring, self.initializing);
+            (self.declaring, self.initializing) = (false, false);
             self.named_value(&mut a.right, name.as_deref());
-            self.declaring = was;
+            (self.declaring, self.initializing) = was;
             return;
         }
         p.visit_mut_children_with(self);
@@ -451,7 +499,9 @@ impl VisitMut for Rewriter<'_> {
                     let key = PropName::Ident(IdentName::new(a.key.id.sym.clone(), DUMMY_SP));
                     let value = match a.value.take() {
                         Some(mut def) => {
+                            let was = std::mem::replace(&mut self.initializing, false);
                             self.named_value(&mut def, Some(&a.key.id.sym));
+                            self.initializing = was;
                             Box::new(Pat::Assign(AssignPat {
                                 span: DUMMY_SP,
                                 left: Box::new(Pat::Expr(m)),
@@ -465,10 +515,10 @@ impl VisitMut for Rewriter<'_> {
                 }
             }
             if let Some(def) = &mut a.value {
-                let was = self.declaring;
-                self.declaring = false;
+                let was = (self.declaring, self.initializing);
+                (self.declaring, self.initializing) = (false, false);
                 self.named_value(def, Some(a.key.id.sym.as_ref()));
-                self.declaring = was;
+                (self.declaring, self.initializing) = was;
             }
             return;
         }

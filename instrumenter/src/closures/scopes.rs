@@ -49,7 +49,8 @@ impl Rewriter<'_> {
             let (key, value) = match slot {
                 Slot::Binding(id, from_local) => {
                     self.home.insert(id.clone(), name.clone());
-                    if self.analysis.dead_zone.contains(&id) {
+                    // (A slot made from a local, a parameter or a loop head, starts initialized.)
+                    if !from_local && self.analysis.dead_zone.contains(&id) {
                         dead.push(id.0.to_string());
                     }
                     let value = if from_local {
