@@ -213,32 +213,35 @@
   };
   // Object.assign as the engine's, but a private field (an enumerable
   // symbol-keyed property here) is not copied: node copies none.
-  ObjectDefineProperty(Object, "assign", {
-    value: {
-      assign(target, source) {
-        // (The engine's own while the program has no private field.)
-        if (fieldNames.size === 0) return ReflectApply(ObjectAssign, undefined, arguments);
-        if (target === undefined || target === null) throw new TypeError("Cannot convert undefined or null to object");
-        const to = ObjectCtor(target);
-        for (let i = 1; i < arguments.length; i++) {
-          if (arguments[i] === undefined || arguments[i] === null) continue;
-          const from = ObjectCtor(arguments[i]);
-          const keys = ReflectOwnKeys(from);
-          for (let k = 0; k < keys.length; k++) {
-            const key = keys[k];
-            if (MapPrototypeHas(lib.privateNames, key)) continue;
-            const d = ReflectGetOwnPropertyDescriptor(from, key);
-            if (d === undefined || !d.enumerable) continue;
-            if (!ReflectSet(to, key, from[key], to)) {
-              throw new TypeError(`Cannot assign to read only property '${String(key)}' of object`);
+  // (Not under `run --raw`, which runs the engine as it is.)
+  if (!lib.config.raw) {
+    ObjectDefineProperty(Object, "assign", {
+      value: {
+        assign(target, source) {
+          // (The engine's own while the program has no private field.)
+          if (fieldNames.size === 0) return ReflectApply(ObjectAssign, undefined, arguments);
+          if (target === undefined || target === null) throw new TypeError("Cannot convert undefined or null to object");
+          const to = ObjectCtor(target);
+          for (let i = 1; i < arguments.length; i++) {
+            if (arguments[i] === undefined || arguments[i] === null) continue;
+            const from = ObjectCtor(arguments[i]);
+            const keys = ReflectOwnKeys(from);
+            for (let k = 0; k < keys.length; k++) {
+              const key = keys[k];
+              if (MapPrototypeHas(lib.privateNames, key)) continue;
+              const d = ReflectGetOwnPropertyDescriptor(from, key);
+              if (d === undefined || !d.enumerable) continue;
+              if (!ReflectSet(to, key, from[key], to)) {
+                throw new TypeError(`Cannot assign to read only property '${String(key)}' of object`);
+              }
             }
           }
-        }
-        return to;
-      },
-    }.assign,
-    writable: true, enumerable: false, configurable: true,
-  });
+          return to;
+        },
+      }.assign,
+      writable: true, enumerable: false, configurable: true,
+    });
+  }
   // Reading a private name of an object whose class did not declare it (one
   // without Object.prototype, or a method's name).
   lib.privGet = (obj, sym) => {

@@ -8,6 +8,8 @@
 // a `prototype` and its TypeError when called without `new`.
 "use strict";
 ((lib) => {
+  // (`run --raw` runs the program on the engine as it is.)
+  if (lib.config.raw) return;
   const {
     Proxy: EngineProxy,
     ReflectConstruct,
