@@ -178,22 +178,18 @@
     },
   });
   // A scope object's slots still in their temporal dead zone: reading one
-  // throws; the declaration's assignment makes it a plain property. (Library
-  // functions a snapshot can carry.)
+  // throws; the declaration's assignment makes it a plain property. One
+  // library function (a snapshot can carry it) is the slot's getter, called
+  // without an argument, and its setter.
   lib.libFactories.deadSlot = (state) =>
     function (value) {
-      if (state.part === "get") lib.tdz(state.name);
+      if (arguments.length === 0) lib.tdz(state.name);
       ObjectDefineProperty(this, state.name, { value, writable: true, enumerable: true, configurable: true });
     };
   lib.deadZone = (scope, names) => {
     for (let i = 0; i < names.length; i++) {
-      const name = names[i];
-      ObjectDefineProperty(scope, name, {
-        get: lib.libFn("deadSlot", { name, part: "get" }),
-        set: lib.libFn("deadSlot", { name, part: "set" }),
-        enumerable: true,
-        configurable: true,
-      });
+      const slot = lib.libFn("deadSlot", { name: names[i] });
+      ObjectDefineProperty(scope, names[i], { get: slot, set: slot, enumerable: true, configurable: true });
     }
     return scope;
   };

@@ -242,6 +242,11 @@
 
     const keyLabel = (key) => (typeof key === "symbol" ? `[${String(key)}]` : /^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSONStringify(key)}]`);
     const encodeKey = (key, id) => (typeof key === "symbol" ? { r: ref(key, id, "<key>") } : key);
+    // The computed keys a class or object literal was made with (05_registry.js, `classKeys`), if any.
+    const keysMadeWith = (holder, id) => {
+      const keys = WeakMapPrototypeGet(lib.classKeys, holder);
+      return keys && ArrayPrototypeMap(keys, (k) => encodeKey(k, id));
+    };
 
     const props = (o, id, skip) => {
       const out = [];
@@ -296,15 +301,12 @@
           if (owner !== undefined) {
             // `cls`: the class, or the object literal the member was made in.
             // (An object literal's computed accessor keys, evaluated when it was made.)
-            const keys = owner === "obj" ? WeakMapPrototypeGet(lib.classKeys, cls) : undefined;
-            const classKeys = keys && ArrayPrototypeMap(keys, (k) => encodeKey(k, id));
+            const classKeys = owner === "obj" ? keysMadeWith(cls, id) : undefined;
             return { ...base, t: "member", site, env: encode(env, id, "<scope>"), owner, key: encodeKey(key, id), kind, cls: encode(cls, id, owner === "obj" ? "<home>" : "<class>"), classKeys, props: props(v, id) };
           }
           const methodKey = WeakMapPrototypeHas(lib.fnKeys, v) ? encodeKey(WeakMapPrototypeGet(lib.fnKeys, v), id) : undefined;
           // (A class's computed keys, evaluated when it was made.)
-          const keys = WeakMapPrototypeGet(lib.classKeys, v);
-          const classKeys = keys && ArrayPrototypeMap(keys, (k) => encodeKey(k, id));
-          return { ...base, t: "fn", site, env: encode(env, id, "<scope>"), key: methodKey, classKeys, props: props(v, id) };
+          return { ...base, t: "fn", site, env: encode(env, id, "<scope>"), key: methodKey, classKeys: keysMadeWith(v, id), props: props(v, id) };
         }
         const bound = WeakMapPrototypeGet(lib.boundMeta, v);
         if (bound) return { ...base, t: "bound", target: encode(bound.target, id, "<target>"), thisArg: encode(bound.thisArg, id, "<this>"), args: encode(bound.args, id, "<args>"), props: props(v, id) };

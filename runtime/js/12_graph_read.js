@@ -288,7 +288,7 @@
     defineAll(globalThis, snap.globals);
     for (const gen of new SafeArrayIterator(suspended)) lib.prime(gen);
     for (const buf of new SafeArrayIterator(detached)) ArrayBufferPrototypeTransfer(buf);
-    for (const proxy of new SafeArrayIterator(revoked)) lib.proxies.revoke(proxy);
+    for (const proxy of new SafeArrayIterator(revoked)) lib.proxies.revokeOf(proxy)();
     for (const p of new SafeArrayIterator(positioned)) lib.collectionIterators.position(p[0], p[1]);
     for (const pair of new SafeArrayIterator(homes)) Object.setPrototypeOf(pair[0], Object.getPrototypeOf(pair[1]));
     for (let id = 0; id < snap.nodes.length; id++) {

@@ -71,8 +71,8 @@
       if (proxy !== undefined) return { proxy: false, of: proxy };
       return undefined;
     },
-    // A proxy again (revoked later, by `revokeAll`, once the restore has
-    // made everything that reaches it).
+    // A proxy again (a revoked one is revoked by the restore, through
+    // `revokeOf`, once everything that reaches it is made).
     make(target, handler, isRevocable) {
       if (!isRevocable) {
         const proxy = new EngineProxy(target, handler);
@@ -83,9 +83,6 @@
     },
     revokeOf(proxy) {
       return WeakMapPrototypeGet(records, proxy).revoke;
-    },
-    revoke(proxy) {
-      WeakMapPrototypeGet(records, proxy).revoke();
     },
   };
 })(globalThis.__things);

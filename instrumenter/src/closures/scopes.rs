@@ -112,8 +112,6 @@ impl Rewriter<'_> {
             .collect()
     }
 
-    /// The scope object member for a captured binding, if it has a home.
-    /// (The member keeps the name's place in the source, for the source map.)
     /// What an assignment to `id` writes to: its scope object's slot, or for a
     /// constant `$things.constTarget.v`, whose setter throws the TypeError
     /// (after the value is evaluated, in any pattern).
@@ -127,6 +125,8 @@ impl Rewriter<'_> {
         self.home_of(id)
     }
 
+    /// The scope object member for a captured binding, if it has a home.
+    /// (The member keeps the name's place in the source, for the source map.)
     pub(super) fn home_of(&self, id: &Ident) -> Option<Box<Expr>> {
         let home = self.home.get(&id.to_id())?;
         let mut m = member(ident_expr(home), &id.sym);
@@ -134,6 +134,14 @@ impl Rewriter<'_> {
             name.span = id.span;
         }
         Some(Box::new(Expr::Member(m)))
+    }
+
+    /// Rewrites a declaration's pattern made the target of its own
+    /// assignment (a constant's too: it is the declaration).
+    fn declared_target(&mut self, target: &mut Pat) {
+        let was = std::mem::replace(&mut self.initializing, true);
+        target.visit_mut_with(self);
+        self.initializing = was;
     }
 
     /// The lexical bindings of a block's statements (its functions that are
@@ -267,10 +275,7 @@ impl Rewriter<'_> {
             };
             if let Some(init) = init {
                 let mut target = d.name;
-                // (The declaration's own assignment: a constant's too.)
-                let was = std::mem::replace(&mut self.initializing, true);
-                target.visit_mut_with(self);
-                self.initializing = was;
+                self.declared_target(&mut target);
                 let target = AssignTarget::try_from(target)
                     .expect("a declaration pattern is an assignment target");
                 out.push(expr_stmt(assign(target, init)));
@@ -357,10 +362,7 @@ impl Rewriter<'_> {
                 // `for (var x of xs)`: x lives in the function's scope object.
                 let d = v.decls.pop().expect("one declarator");
                 let mut target = d.name;
-                // (The declaration's own assignment: a constant's too.)
-                let was = std::mem::replace(&mut self.initializing, true);
-                target.visit_mut_with(self);
-                self.initializing = was;
+                self.declared_target(&mut target);
                 *head = ForHead::Pat(Box::new(target));
             }
             _ => {
