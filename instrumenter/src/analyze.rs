@@ -13,6 +13,9 @@ pub struct Analysis {
     pub captured: HashSet<Id>,
     /// `const` bindings: assigning one throws.
     pub consts: HashSet<Id>,
+    /// Function and class expressions' own names: assigning one throws in
+    /// strict code and does nothing in sloppy code.
+    pub own_names: HashSet<Id>,
     /// Captured `let`/`const` bindings another function may read before
     /// their declaration has run (it is hoisted, or made before the
     /// declaration, and code that could call it runs first): their scope
@@ -43,6 +46,7 @@ pub fn run(script: &Script) -> Analysis {
     Analysis {
         captured,
         consts: v.consts,
+        own_names: v.own_names,
         dead_zone,
     }
 }
@@ -61,6 +65,7 @@ struct Analyzer {
     declared: HashMap<Id, usize>,
     uses: Vec<(Id, usize)>,
     consts: HashSet<Id>,
+    own_names: HashSet<Id>,
     /// `let`/`const` bindings: where the declaration ends, and whether code
     /// that could call a function runs in its scope before that.
     lexical: HashMap<Id, (BytePos, bool)>,
@@ -207,6 +212,7 @@ impl Visit for Analyzer {
         self.enter(n.class.span.lo);
         if let Some(id) = &n.ident {
             self.declare(id);
+            self.own_names.insert(id.to_id());
         }
         n.class.body.visit_with(self);
         self.frames.pop();
@@ -241,6 +247,7 @@ impl Visit for Analyzer {
         self.enter(n.function.span.lo);
         if let Some(id) = &n.ident {
             self.declare(id);
+            self.own_names.insert(id.to_id());
         }
         n.function.visit_children_with(self);
         self.frames.pop();

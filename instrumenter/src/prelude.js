@@ -12,6 +12,7 @@
   "use strict";
   const ArrayProto = Array.prototype;
   const isArray = Array.isArray;
+  const { getPrototypeOf, setPrototypeOf, defineProperty } = Object;
 
   const receiver = (self, name) => {
     if (self === undefined || self === null) {
@@ -46,6 +47,24 @@
     if (typeof C !== "function") throw new TypeError("object.constructor[Symbol.species] is not a constructor");
     return new C(length);
   };
+  // The arrays these methods make are filled as CreateDataProperty does: an
+  // index setter the program put on Array.prototype or Object.prototype is
+  // not called. A plain array is filled while it has no prototype (one store
+  // per value; `filled` gives its prototype back), another species' result
+  // through defineProperty.
+  const fillable = (a) => {
+    if (getPrototypeOf(a) !== ArrayProto) return false;
+    setPrototypeOf(a, null);
+    return true;
+  };
+  const filled = (a, plain) => {
+    if (plain) setPrototypeOf(a, ArrayProto);
+    return a;
+  };
+  const createData = (a, k, v) => {
+    defineProperty(a, k, { value: v, writable: true, enumerable: true, configurable: true });
+  };
+  const scratch = (n) => setPrototypeOf(new Array(n), null);
   const noInitial = () => new TypeError("Reduce of empty array with no initial value");
 
   // Sorting: values compared by the program's function, or as strings.
@@ -67,8 +86,8 @@
   // Stable: of two equal values, the earlier stays first.
   const mergeSort = (items, compare) => {
     const n = items.length;
-    let from = items.slice();
-    let to = new Array(n);
+    let from = items;
+    let to = scratch(n);
     for (let width = 1; width < n; width *= 2) {
       for (let lo = 0; lo < n; lo += 2 * width) {
         const mid = Math.min(lo + width, n);
@@ -89,15 +108,16 @@
     }
     return from;
   };
-  // The values to sort (holes left out, undefined last), sorted.
+  // The values to sort (holes left out, undefined last), sorted, in an array
+  // without prototype.
   const sortedValues = (o, len, compare) => {
-    const values = [];
+    const values = scratch(0);
     let undefineds = 0;
     for (let k = 0; k < len; k++) {
       if (k in o) {
         const v = o[k];
         if (v === undefined) undefineds++;
-        else values.push(v);
+        else values[values.length] = v;
       }
     }
     return { sorted: mergeSort(values, compare), undefineds };
@@ -120,10 +140,14 @@
       callable(callbackfn);
       const thisArg = arguments[1];
       const a = speciesCreate(o, len);
+      const plain = fillable(a);
       for (let k = 0; k < len; k++) {
-        if (k in o) a[k] = callbackfn.call(thisArg, o[k], k, o);
+        if (!(k in o)) continue;
+        const v = callbackfn.call(thisArg, o[k], k, o);
+        if (plain) a[k] = v;
+        else createData(a, k, v);
       }
-      return a;
+      return filled(a, plain);
     },
     filter(callbackfn) {
       const o = receiver(this, "filter");
@@ -131,14 +155,17 @@
       callable(callbackfn);
       const thisArg = arguments[1];
       const a = speciesCreate(o, 0);
+      const plain = fillable(a);
       let to = 0;
       for (let k = 0; k < len; k++) {
-        if (k in o) {
-          const v = o[k];
-          if (callbackfn.call(thisArg, v, k, o)) a[to++] = v;
-        }
+        if (!(k in o)) continue;
+        const v = o[k];
+        if (!callbackfn.call(thisArg, v, k, o)) continue;
+        if (plain) a[to] = v;
+        else createData(a, to, v);
+        to++;
       }
-      return a;
+      return filled(a, plain);
     },
     some(callbackfn) {
       const o = receiver(this, "some");
@@ -244,6 +271,12 @@
       callable(mapperFunction);
       const thisArg = arguments[1];
       const a = speciesCreate(o, 0);
+      const plain = fillable(a);
+      const put = (v) => {
+        if (plain) a[to] = v;
+        else createData(a, to, v);
+        to++;
+      };
       let to = 0;
       for (let k = 0; k < len; k++) {
         if (!(k in o)) continue;
@@ -251,13 +284,13 @@
         if (isArray(v)) {
           const n = lengthOf(v);
           for (let j = 0; j < n; j++) {
-            if (j in v) a[to++] = v[j];
+            if (j in v) put(v[j]);
           }
         } else {
-          a[to++] = v;
+          put(v);
         }
       }
-      return a;
+      return filled(a, plain);
     },
     sort(comparefn) {
       const compare = comparator(comparefn);
@@ -274,11 +307,11 @@
       const compare = comparator(comparefn);
       const o = receiver(this, "toSorted");
       const len = lengthOf(o);
-      const copy = new Array(len);
+      const copy = scratch(len);
       for (let k = 0; k < len; k++) copy[k] = o[k];
       const { sorted, undefineds } = sortedValues(copy, len, compare);
-      for (let k = 0; k < undefineds; k++) sorted.push(undefined);
-      return sorted;
+      for (let k = 0; k < undefineds; k++) sorted[sorted.length] = undefined;
+      return filled(sorted, true);
     },
   };
   // Each is installed behind the runtime's dispatcher (07_capture.js), which

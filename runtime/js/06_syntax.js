@@ -177,6 +177,14 @@
       lib.constAssign();
     },
   });
+  // What a sloppy-mode assignment to a function or class expression's own
+  // name writes to (closures/scopes.rs, `target_of`).
+  lib.nowhere = ObjectFreeze({
+    get v() {
+      return undefined;
+    },
+    set v(_) {},
+  });
   // A scope object's slots still in their temporal dead zone: reading one
   // throws; the declaration's assignment makes it a plain property. One
   // library function (a snapshot can carry it) is the slot's getter, called

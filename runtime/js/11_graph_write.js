@@ -15,6 +15,8 @@
     ArrayBufferPrototypeGetMaxByteLength,
     ArrayBufferPrototypeGetResizable,
     ArrayBufferPrototypeResize,
+    ArrayPrototype,
+    ArrayPrototypeFind,
     ArrayPrototypeMap,
     ArrayPrototypeSome,
     BigIntPrototype,
@@ -191,7 +193,17 @@
 
   const isEnginePrivate = (key) => typeof key === "symbol" && String(key.description).startsWith("v82jsc_private:");
 
+  // An index property of Array.prototype or Object.prototype (a setter, say)
+  // would be reached by every array the writer fills.
+  const indexKeyOn = (proto) => ArrayPrototypeFind(ReflectOwnKeys(proto), (key) => typeof key === "string" && String(key >>> 0) === key);
+
   function write(extraRoots) {
+    for (const proto of new SafeArrayIterator([ArrayPrototype, ObjectPrototype])) {
+      const key = indexKeyOn(proto);
+      if (key !== undefined) {
+        throw new CaptureError(`cannot capture a program that gave ${proto === ArrayPrototype ? "Array" : "Object"}.prototype an index property ("${key}")`);
+      }
+    }
     const ids = new Map(); // object/symbol -> node id
     const nodes = [];
     const via = []; // node id -> [parent id, label], for error messages

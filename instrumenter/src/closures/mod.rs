@@ -315,16 +315,26 @@ impl VisitMut for Rewriter<'_> {
                 *e = *lib_call("privIn", vec![sym, obj]);
             }
             // A compound or logical assignment, or an update, of a constant
-            // reads it, then throws (a logical one only if it would assign).
+            // reads it, then throws (a logical one only if it would assign);
+            // of a sloppy function expression's own name, it only reads it.
             Expr::Assign(AssignExpr {
                 op,
                 left: AssignTarget::Simple(SimpleAssignTarget::Ident(b)),
                 right,
                 ..
-            }) if *op != AssignOp::Assign && self.analysis.consts.contains(&b.id.to_id()) => {
+            }) if *op != AssignOp::Assign
+                && (self.is_constant(&b.id) || self.is_own_name(&b.id)) =>
+            {
                 let read = Box::new(Expr::Ident(b.id.clone()));
                 let right = std::mem::replace(right, undefined());
-                let fail = |value: Box<Expr>| seq(vec![value, lib_call("constAssign", vec![])]);
+                let throws = self.is_constant(&b.id);
+                let fail = |value: Box<Expr>| {
+                    if throws {
+                        seq(vec![value, lib_call("constAssign", vec![])])
+                    } else {
+                        value
+                    }
+                };
                 let logical = |op, read, right| {
                     Expr::Bin(BinExpr {
                         span: DUMMY_SP,
@@ -346,15 +356,33 @@ impl VisitMut for Rewriter<'_> {
                 };
                 e.visit_mut_with(self);
             }
-            Expr::Update(UpdateExpr { arg, .. }) if matches!(&**arg, Expr::Ident(i) if self.analysis.consts.contains(&i.to_id())) =>
-            {
+            Expr::Update(UpdateExpr {
+                arg, op, prefix, ..
+            }) if matches!(&**arg, Expr::Ident(i) if self.is_constant(i) || self.is_own_name(i)) => {
+                let throws = matches!(&**arg, Expr::Ident(i) if self.is_constant(i));
                 let read = std::mem::replace(arg, undefined());
                 let numeric = Box::new(Expr::Unary(UnaryExpr {
                     span: DUMMY_SP,
                     op: UnaryOp::Plus,
                     arg: read,
                 }));
-                *e = *seq(vec![numeric, lib_call("constAssign", vec![])]);
+                *e = if throws {
+                    *seq(vec![numeric, lib_call("constAssign", vec![])])
+                } else if *prefix {
+                    // (The value the update would have stored.)
+                    Expr::Bin(BinExpr {
+                        span: DUMMY_SP,
+                        op: if *op == UpdateOp::PlusPlus {
+                            BinaryOp::Add
+                        } else {
+                            BinaryOp::Sub
+                        },
+                        left: numeric,
+                        right: Box::new(Expr::Lit(Lit::Num(1.0.into()))),
+                    })
+                } else {
+                    *numeric
+                };
                 e.visit_mut_with(self);
             }
             // `o.#x++` updates the field in place (the checked read below is not a target).

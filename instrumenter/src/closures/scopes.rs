@@ -114,15 +114,31 @@ impl Rewriter<'_> {
 
     /// What an assignment to `id` writes to: its scope object's slot, or for a
     /// constant `$things.constTarget.v`, whose setter throws the TypeError
-    /// (after the value is evaluated, in any pattern).
+    /// (after the value is evaluated, in any pattern). A function or class
+    /// expression's own name is a constant in strict code; in sloppy code
+    /// the value goes nowhere (`$things.nowhere.v`).
     pub(super) fn target_of(&self, id: &Ident) -> Option<Box<Expr>> {
-        if !self.initializing && self.analysis.consts.contains(&id.to_id()) {
-            return Some(member_expr(
-                member_expr(ident_expr("$things"), "constTarget"),
-                "v",
-            ));
+        let target = |name| Some(member_expr(member_expr(ident_expr("$things"), name), "v"));
+        if !self.initializing && self.is_constant(id) {
+            return target("constTarget");
+        }
+        if self.is_own_name(id) {
+            return target("nowhere");
         }
         self.home_of(id)
+    }
+
+    /// Whether assigning `id` throws: a constant, or in strict code a
+    /// captured function or class expression's own name.
+    pub(super) fn is_constant(&self, id: &Ident) -> bool {
+        self.analysis.consts.contains(&id.to_id()) || (self.strict && self.is_own_name(id))
+    }
+
+    /// A function or class expression's own name held by a scope object (an
+    /// uncaptured one keeps the engine's binding, which behaves).
+    pub(super) fn is_own_name(&self, id: &Ident) -> bool {
+        let id = id.to_id();
+        self.home.contains_key(&id) && self.analysis.own_names.contains(&id)
     }
 
     /// The scope object member for a captured binding, if it has a home.
