@@ -461,3 +461,20 @@ impl Visit for SuperFinder {
         c.super_class.visit_with(self);
     }
 }
+
+/// Whether `node` calls `eval` directly (the code it runs names the
+/// bindings around it by name).
+pub fn calls_eval<N: VisitWith<EvalCalls> + ?Sized>(node: &N) -> bool {
+    let mut f = EvalCalls(false);
+    node.visit_with(&mut f);
+    f.0
+}
+
+pub struct EvalCalls(bool);
+
+impl Visit for EvalCalls {
+    fn visit_call_expr(&mut self, c: &CallExpr) {
+        c.visit_children_with(self);
+        self.0 |= matches!(&c.callee, Callee::Expr(e) if matches!(&**e, Expr::Ident(i) if &*i.sym == "eval"));
+    }
+}

@@ -2,7 +2,9 @@
 //! itself with the runtime library (`$things.load(main, factories, ...)`),
 //! with a source map from the script back to the program's own lines (and
 //! the program's text), so errors can name them, and where each function's
-//! text is in the program, for `Function.prototype.toString`.
+//! text is in the program, for `Function.prototype.toString`. A function
+//! made from text at run time is printed as an expression the program's
+//! script evaluates (`$$chunk`), inside the scope of its yield budget.
 
 use swc_common::{sync::Lrc, BytePos, FileName, SourceMap, DUMMY_SP};
 use swc_ecma_ast::*;
@@ -19,7 +21,57 @@ pub fn program(
     lifted: Lifted,
     resumes: &[String],
     strict: bool,
+    next: crate::Numbering,
 ) -> String {
+    let (code, positions) = print(cm, script, lifted.decls);
+    // The lines of the wrapper above the program's code. (A strict program is
+    // in a function of its own: a function made from text is not strict by
+    // context, so `$$chunk` is outside it.)
+    let (above, open, close) = if strict {
+        (4, "return (function () {\n\"use strict\";\n", "})();\n")
+    } else {
+        (2, "", "")
+    };
+    let map = source_map(cm, filename, &positions, above);
+    let texts = texts(cm, filename, &lifted.texts);
+    let numbering = format!(
+        "[{}, {}, {}, {}]",
+        next.sites, next.resumes, next.classes, next.templates
+    );
+    format!(
+        "(function ($things) {{\nlet $$c = $things.budget0(), $$cap = false, $$chunk = (code) => eval(code);\n{open}{code}$things.load($$main, [{}], [{}], () => $$c, (v) => {{ $$cap = v; }}, {map}, {texts}, $$chunk, {numbering});\n{close}}})(globalThis.__things);\n",
+        lifted.table.join(", "),
+        resumes.join(", ")
+    )
+}
+
+/// A function made from text at run time: an expression giving its
+/// factories (the first is its `$$main`, which returns the function), its
+/// resume bodies, where its functions' texts are and the text they are in.
+pub fn chunk(
+    cm: &Lrc<SourceMap>,
+    script: Script,
+    lifted: Lifted,
+    resumes: &[String],
+    source: &str,
+) -> String {
+    let (code, _) = print(cm, script, lifted.decls);
+    let texts = texts(cm, crate::dynamic::FILENAME, &lifted.texts);
+    let source = serde_json::to_string(source).expect("a string serializes");
+    format!(
+        "(function () {{\n{code}return [[{}], [{}], {texts}, {source}];\n}})()",
+        lifted.table.join(", "),
+        resumes.join(", ")
+    )
+}
+
+/// The factories and resume bodies, then the top level as the function
+/// `$$main`, printed; and where each node with a place in a source went.
+fn print(
+    cm: &Lrc<SourceMap>,
+    script: Script,
+    decls: Vec<Stmt>,
+) -> (String, Vec<(BytePos, swc_common::source_map::LineCol)>) {
     let main = Stmt::Decl(Decl::Fn(FnDecl {
         ident: crate::ast::ident("$$main"),
         declare: false,
@@ -39,7 +91,7 @@ pub fn program(
             return_type: None,
         }),
     }));
-    let mut body = lifted.decls;
+    let mut body = decls;
     body.push(main);
     // The passes build expressions without minding precedence; the fixer
     // puts in the parentheses the printed code needs.
@@ -49,24 +101,6 @@ pub fn program(
         shebang: None,
     });
     swc_ecma_transforms_base::fixer::fixer(None).process(&mut program);
-    let (code, positions) = print(cm, &program);
-    let directive = if strict { "\"use strict\";\n" } else { "" };
-    // The lines of the wrapper above the program's code.
-    let above = 2 + u32::from(strict);
-    let map = source_map(cm, filename, &positions, above);
-    let texts = texts(cm, filename, &lifted.texts);
-    format!(
-        "(function ($things) {{\n{directive}let $$c = $things.budget0(), $$cap = false;\n{code}$things.load($$main, [{}], [{}], () => $$c, (v) => {{ $$cap = v; }}, {map}, {texts});\n}})(globalThis.__things);\n",
-        lifted.table.join(", "),
-        resumes.join(", ")
-    )
-}
-
-/// The code, and where each node with a place in a source went.
-fn print(
-    cm: &Lrc<SourceMap>,
-    program: &Program,
-) -> (String, Vec<(BytePos, swc_common::source_map::LineCol)>) {
     let mut buf = Vec::new();
     let mut positions = Vec::new();
     {

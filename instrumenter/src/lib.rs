@@ -3,7 +3,9 @@
 //! out. The pipeline is a fixed order of stages, each in its own module, run
 //! one after the other by `instrument` below:
 //!
-//! 1. parse: the program with the prelude (prelude.js), resolved (SWC's resolver);
+//! 1. parse: the program with the prelude (prelude.js), resolved (SWC's resolver),
+//!    or a function made from text at run time (`dynamic`); before names are
+//!    resolved, `param_scope` renames body declarations its parameters must not see;
 //! 2. tagged_templates: template strings arrays the library keeps;
 //! 3. using: `using` declarations become consts in a try that disposes them;
 //! 4. desugar_async: async functions become generators the library drives;
@@ -14,7 +16,8 @@
 //!    taken out with how it is to be framed (`bodies`);
 //! 9. normalize: each body that captures gets calls in sites of their own;
 //! 10. frames: normal and resume bodies; `bodies::splice` puts them back;
-//! 11. emit: the program as a script that registers itself with the runtime.
+//! 11. emit: the program as a script that registers itself with the runtime
+//!     (a function made at run time: an expression that gives its tables).
 //!
 //! See docs/capturable-form.md for the contract with the runtime library.
 
@@ -26,10 +29,12 @@ mod ast;
 mod bodies;
 mod closures;
 mod desugar_async;
+mod dynamic;
 mod emit;
 mod for_await;
 mod frames;
 mod normalize;
+mod param_scope;
 mod params;
 mod parse;
 mod prelude;
@@ -48,36 +53,115 @@ pub struct Instrumented {
     pub notes: Vec<Note>,
 }
 
+/// Where a script's numbered parts start: the runtime keeps one table of
+/// factories (sites), of resume bodies, of classes and of tagged template
+/// sites, for the program and every function made from text after it
+/// (`new Function`), each script's numbers after the one before.
+#[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
+pub struct Numbering {
+    pub sites: usize,
+    pub resumes: usize,
+    pub classes: usize,
+    pub templates: usize,
+}
+
 /// Rewrites `source` into its capturable form.
 pub fn instrument(source: &str, filename: &str) -> Result<Instrumented, SyntaxError> {
     // SWC keeps interned state in thread-local globals; each call gets fresh ones.
     swc_common::GLOBALS.set(&Default::default(), || {
         let parsed = parse::with_prelude(source, filename, |cm| prelude::statements(cm, source))?;
-        let mut script = parsed.script;
-        tagged_templates::run(&mut script);
-        using::run(&mut script);
-        desugar_async::run(&mut script);
-        for_await::run(&mut script);
-        params::run(&mut script);
-        let analysis = analyze::run(&script);
-        let mut lifted = closures::run(&mut script, &analysis);
-        normalize::run(&mut lifted.bodies);
-        let framed = frames::run(std::mem::take(&mut lifted.bodies));
-        lifted.decls.extend(framed.resume_decls);
-        bodies::splice(&mut script, &mut lifted.decls, framed.bodies);
+        let strict = parsed.strict;
+        let (out, next) = stages(parsed.script, Numbering::default());
         let code = emit::program(
             &parsed.cm,
             filename,
-            script,
-            lifted,
-            &framed.resumes,
-            parsed.strict,
+            out.script,
+            out.lifted,
+            &out.resumes,
+            strict,
+            next,
         );
         Ok(Instrumented {
             code,
-            notes: framed.notes,
+            notes: out.notes,
         })
     })
+}
+
+/// What kind of function `new Function` and its kin make.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FunctionKind {
+    Normal,
+    Generator,
+    Async,
+    AsyncGenerator,
+}
+
+/// A function made from text at run time, in its capturable form.
+pub struct Chunk {
+    /// An expression the program's script evaluates where it can see its
+    /// yield budget (`emit::chunk`).
+    pub code: String,
+    /// Where the next script's numbers start.
+    pub next: Numbering,
+}
+
+/// Rewrites the function `new Function(...params, body)` makes (its text as
+/// the language builds it: `function anonymous(params\n) {\nbody\n}`),
+/// numbered from `start`.
+pub fn instrument_function(
+    kind: FunctionKind,
+    params: &str,
+    body: &str,
+    start: Numbering,
+) -> Result<Chunk, SyntaxError> {
+    swc_common::GLOBALS.set(&Default::default(), || {
+        let parsed = dynamic::parse(kind, params, body)?;
+        let (out, next) = stages(parsed.script, start);
+        let code = emit::chunk(
+            &parsed.cm,
+            out.script,
+            out.lifted,
+            &out.resumes,
+            &parsed.source,
+        );
+        Ok(Chunk { code, next })
+    })
+}
+
+struct Staged {
+    script: swc_ecma_ast::Script,
+    lifted: closures::Lifted,
+    resumes: Vec<String>,
+    notes: Vec<Note>,
+}
+
+/// Runs the stages between parsing and printing, numbering from `start`.
+fn stages(mut script: swc_ecma_ast::Script, start: Numbering) -> (Staged, Numbering) {
+    let templates = tagged_templates::run(&mut script, start.templates);
+    using::run(&mut script);
+    desugar_async::run(&mut script);
+    for_await::run(&mut script);
+    params::run(&mut script);
+    let analysis = analyze::run(&script);
+    let mut lifted = closures::run(&mut script, &analysis, start.sites, start.classes);
+    normalize::run(&mut lifted.bodies);
+    let framed = frames::run(std::mem::take(&mut lifted.bodies), start.resumes);
+    lifted.decls.extend(framed.resume_decls);
+    bodies::splice(&mut script, &mut lifted.decls, framed.bodies);
+    let next = Numbering {
+        sites: start.sites + lifted.table.len(),
+        resumes: start.resumes + framed.resumes.len(),
+        classes: lifted.next_class,
+        templates,
+    };
+    let staged = Staged {
+        script,
+        lifted,
+        resumes: framed.resumes,
+        notes: framed.notes,
+    };
+    (staged, next)
 }
 
 /// Wraps `source` unchanged, as node's CommonJS loader does, for `run --raw`.

@@ -21,12 +21,15 @@
 //! a pattern given `undefined`) rejects the promise, as in node, instead of
 //! throwing to the caller.
 //!
+//! A setter keeps exactly one parameter, `$$param0`, bound to the original
+//! first thing in its body.
+//!
 //! Left as they are: generators (their parameters are evaluated when they
 //! are called, their body only at the first `next`), native async functions,
-//! setters (exactly one parameter), functions whose body declares a name
-//! the parameters use or declare (the parameters' scope would see the
-//! body's), and parameters calling `eval` directly (its declarations belong
-//! to the parameters' scope).
+//! functions whose body declares a name the parameters use or declare (the
+//! parameters' scope would see the body's; `param_scope` renames such
+//! declarations unless the body calls `eval`), and parameters calling `eval`
+//! directly (its declarations belong to the parameters' scope).
 
 use std::collections::HashSet;
 
@@ -119,16 +122,17 @@ impl VisitMut for Move {
         }
     }
 
-    // A setter has exactly one parameter: it stays.
     fn visit_mut_setter_prop(&mut self, s: &mut SetterProp) {
         s.key.visit_mut_with(self);
         s.function.visit_mut_children_with(self);
+        setter(&mut s.function);
     }
 
     fn visit_mut_class_method(&mut self, m: &mut ClassMethod) {
         if m.kind == MethodKind::Setter {
             m.key.visit_mut_with(self);
             m.function.visit_mut_children_with(self);
+            setter(&mut m.function);
         } else {
             m.visit_mut_children_with(self);
         }
@@ -137,10 +141,69 @@ impl VisitMut for Move {
     fn visit_mut_private_method(&mut self, m: &mut PrivateMethod) {
         if m.kind == MethodKind::Setter {
             m.function.visit_mut_children_with(self);
+            setter(&mut m.function);
         } else {
             m.visit_mut_children_with(self);
         }
     }
+}
+
+/// A setter has exactly one parameter: it becomes `$$param0`, bound to the
+/// original one first thing in the body (`let p = $$param0 === void 0 ? d :
+/// $$param0`, or `let { 0: pattern } = [$$param0]`).
+fn setter(f: &mut Function) {
+    let [param] = &f.params[..] else { return };
+    let Some(body) = f.body.as_mut() else { return };
+    let p = &param.pat;
+    if !binds_in_body(p) || !apart(std::slice::from_ref(p), &body.stmts) || direct_eval(p) {
+        return;
+    }
+    let given = || ident_expr(&format!("{FIRST}0"));
+    let decl = match p {
+        Pat::Assign(AssignPat { left, right, .. })
+            if matches!(&**left, Pat::Ident(_)) && !names_itself(right) =>
+        {
+            (
+                (**left).clone(),
+                Some(given_or(given(), right.clone(), given())),
+            )
+        }
+        _ => (
+            Pat::Object(ObjectPat {
+                span: DUMMY_SP,
+                props: vec![ObjectPatProp::KeyValue(KeyValuePatProp {
+                    key: PropName::Num(Number::from(0.0)),
+                    value: Box::new(p.clone()),
+                })],
+                optional: false,
+                type_ann: None,
+            }),
+            Some(Box::new(Expr::Array(ArrayLit {
+                span: DUMMY_SP,
+                elems: vec![Some(ExprOrSpread {
+                    spread: None,
+                    expr: given(),
+                })],
+            }))),
+        ),
+    };
+    f.params = vec![Param::from(binding(&format!("{FIRST}0")))];
+    body.stmts.insert(0, var_decl(VarDeclKind::Let, vec![decl]));
+}
+
+/// `given === void 0 ? default : value`
+fn given_or(given: Box<Expr>, default: Box<Expr>, value: Box<Expr>) -> Box<Expr> {
+    Box::new(Expr::Cond(CondExpr {
+        span: DUMMY_SP,
+        test: Box::new(Expr::Bin(BinExpr {
+            span: DUMMY_SP,
+            op: BinaryOp::EqEqEq,
+            left: given,
+            right: undefined(),
+        })),
+        cons: default,
+        alt: value,
+    }))
 }
 
 /// The new parameter list and the body's first statement, if `params`
@@ -181,18 +244,10 @@ fn moved(params: &[Pat], body: &[Stmt], wanted: bool) -> Option<(Vec<Pat>, Stmt)
             Pat::Assign(AssignPat { left, right, .. })
                 if matches!(&**left, Pat::Ident(_)) && !names_itself(right) =>
             {
-                let value = Box::new(Expr::Cond(CondExpr {
-                    span: DUMMY_SP,
-                    test: Box::new(Expr::Bin(BinExpr {
-                        span: DUMMY_SP,
-                        op: BinaryOp::EqEqEq,
-                        left: given_k(),
-                        right: undefined(),
-                    })),
-                    cons: right.clone(),
-                    alt: given_k(),
-                }));
-                decls.push(((**left).clone(), Some(value)));
+                decls.push((
+                    (**left).clone(),
+                    Some(given_or(given_k(), right.clone(), given_k())),
+                ));
             }
             _ => {
                 let pattern = Pat::Object(ObjectPat {
@@ -315,16 +370,7 @@ fn driven_body(stmts: &mut [Stmt]) -> Option<&mut Vec<Stmt>> {
 /// Whether a parameter calls `eval` directly: the code it runs declares in
 /// the parameters' scope (`var arguments` there is an error), not the body's.
 fn direct_eval(p: &Pat) -> bool {
-    struct Finder(bool);
-    impl Visit for Finder {
-        fn visit_call_expr(&mut self, c: &CallExpr) {
-            c.visit_children_with(self);
-            self.0 |= matches!(&c.callee, Callee::Expr(e) if matches!(&**e, Expr::Ident(i) if &*i.sym == "eval"));
-        }
-    }
-    let mut f = Finder(false);
-    p.visit_with(&mut f);
-    f.0
+    calls_eval(p)
 }
 
 /// Whether no name the body declares is one the parameters use or declare.
@@ -401,13 +447,32 @@ mod tests {
         for src in [
             "function g(a, b = 1) { return a + b; }",
             "function* g(a, b = () => a) { yield b(); }",
-            "function g(a, b = () => a) { var a; return b(); }",
-            "function g(a = () => h) { function h() {} }",
-            "const o = { set v(x = () => 1) {} };",
-            "class C { set v(x = () => 1) {} static set #w(y = () => 2) {} }",
+            "function g(a = () => eval('h')) { function h() {} }",
         ] {
             let out = moved(src);
             assert!(!out.contains("$$param"), "{src} -> {out}");
         }
+    }
+
+    #[test]
+    fn setters_keep_one_parameter() {
+        let out = moved("const o = { set v(x = f()) { return x; } };");
+        assert!(
+            out.contains(
+                "set v ($$param0){ let x = $$param0 === void 0 ? f() : $$param0; return x; }"
+            ),
+            "{out}"
+        );
+        let out = moved("class C { static set #w({ y } = g()) {} }");
+        assert!(
+            out.contains("static set #w($$param0) { let { 0: { y } = g() } = [ $$param0 ]; }"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn parameters_move_past_body_declarations_renamed_apart() {
+        let out = moved("function g(a, b = () => a) { var a; return b(); }");
+        assert!(out.contains("let a = $$param0, { 0: b = ()=>a } = $$params; var a$$body1 = a; var a$$body1; return b();"), "{out}");
     }
 }

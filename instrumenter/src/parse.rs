@@ -53,6 +53,7 @@ pub fn with_prelude(
         .take_while(|s| crate::ast::is_directive(s))
         .count();
     script.body.splice(at..at, first);
+    crate::param_scope::run(&mut script);
     let unresolved_mark = Mark::new();
     let top_level = Mark::new();
     let mut program = Program::Script(script);

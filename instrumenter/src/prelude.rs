@@ -44,6 +44,15 @@ const SORTING: &[&str] = &["comparator", "before", "mergeSort", "sortedValues"];
 /// The prelude's statements for a program with this source text.
 pub fn statements(cm: &Lrc<SourceMap>, program: &str) -> Vec<Stmt> {
     let mut stmts = array_methods(cm, program);
+    stmts.extend(helpers(cm, program));
+    stmts
+}
+
+/// The helpers of `yield*` in async generators and of `using`, if the text
+/// has them (a function made from text at run time gets only these: the
+/// program installed the Array methods).
+pub fn helpers(cm: &Lrc<SourceMap>, program: &str) -> Vec<Stmt> {
+    let mut stmts = Vec::new();
     if delegates(program) {
         let script = crate::parse::unresolved(cm, DELEGATE_SOURCE, "things-js:prelude_delegate.js")
             .expect("the prelude parses");

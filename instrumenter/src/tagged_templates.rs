@@ -10,8 +10,11 @@ use swc_ecma_visit::{VisitMut, VisitMutWith};
 
 use crate::ast::{lib_call, num, str_lit, undefined};
 
-pub fn run(script: &mut Script) {
-    script.visit_mut_with(&mut Sites(0));
+/// Numbers the template sites from `first`; returns the next free number.
+pub fn run(script: &mut Script, first: usize) -> usize {
+    let mut sites = Sites(first);
+    script.visit_mut_with(&mut sites);
+    sites.0
 }
 
 struct Sites(usize);
@@ -69,7 +72,7 @@ mod tests {
     #[test]
     fn a_tagged_template_calls_its_tag_with_the_sites_strings() {
         let code = with_script("o.tag`a${x}\\n${y}`;", |s| {
-            super::run(s);
+            super::run(s, 0);
             squash(&print(s.body.clone()))
         });
         assert_eq!(

@@ -9,6 +9,7 @@
     ArrayPrototypeSplice,
     FunctionPrototypeBind,
     FunctionPrototypeToString,
+    JSONParse,
     GeneratorFunctionPrototype,
     MapPrototypeGet,
     MapPrototypeHas,
@@ -42,14 +43,18 @@
   };
   lib.restoring = false;
 
-  lib.load = (main, factories, resumes, readCounter, setCapFlag, sourceMap, texts) => {
+  // `evalChunk` evaluates a function made from text in the program's script
+  // (18_dynamic_functions.js); `numbering` is where its numbers start.
+  lib.load = (main, factories, resumes, readCounter, setCapFlag, sourceMap, texts, evalChunk, numbering) => {
     lib.program = main;
     lib.sourceMap = sourceMap;
-    lib.texts = texts;
     lib.factories = factories;
     lib.resumes = resumes;
     lib.readCounter = readCounter;
     lib.setCapFlag = setCapFlag;
+    lib.evalChunk = evalChunk;
+    lib.numbering = numbering;
+    if (sourceMap !== undefined) lib.addTexts(0, factories.length, texts, () => JSONParse(sourceMap).sourcesContent[0]);
   };
 
   // Whether `f` is one of the program's functions (a capture can stop inside

@@ -29,7 +29,7 @@
       lib.ops.op_things_snapshot_failed(err.message);
       return true;
     }
-    return lib.ops.op_things_put_snapshot(JSONStringify({ state: doc, history: lib.history }));
+    return lib.ops.op_things_put_snapshot(JSONStringify({ functions: lib.madeFunctions.save(), state: doc, history: lib.history }));
   };
 
   // Snapshot between turns of the event loop (nothing on the stack).
@@ -52,6 +52,8 @@
   lib.restore = () => {
     const doc = JSONParse(lib.ops.op_things_take_restore());
     lib.history = doc.history || [];
+    // (The functions made from text come first: the state reaches them by their sites.)
+    lib.madeFunctions.restore(doc.functions || []);
     lib.restoring = true;
     let roots;
     try {

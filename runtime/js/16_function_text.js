@@ -2,11 +2,14 @@
 // function its text as written, not the capturable form's: the instrumenter
 // says where each one is in the program (by the site of the factory that
 // makes it; a class's or object literal's member by the site and where it
-// sits: "K proto area get"), and the source map carries the program's text.
+// sits: "K proto area get"), and the source map carries the program's text;
+// a function made from text at run time (18_dynamic_functions.js) comes with
+// its own places and text.
 // The library's functions standing in for built-ins read as built-ins do.
 "use strict";
 ((lib) => {
   const {
+    ArrayPrototypePush,
     FunctionPrototypeToString,
     JSONParse,
     MapPrototypeGet,
@@ -16,8 +19,20 @@
     StringPrototypeSlice,
     WeakMapPrototypeGet,
   } = lib.primordials;
-  let places = null;
-  let source = null;
+  // By script (the program, then each function made from text): its sites
+  // [from, to), its places (JSON text, parsed when first needed) and a
+  // function giving the text they are in.
+  const scripts = [];
+  lib.addTexts = (from, to, places, source) => {
+    ArrayPrototypePush(scripts, { from, to, places, source });
+  };
+  const scriptOf = (site) => {
+    for (let i = 0; i < scripts.length; i++) {
+      const s = scripts[i];
+      if (site >= s.from && site < s.to) return s;
+    }
+    return undefined;
+  };
 
   // A member's key as the instrumenter names it (a private one by its `#name`).
   const keyName = (key) => {
@@ -27,14 +42,15 @@
   };
   const textOf = (f) => {
     const meta = WeakMapPrototypeGet(lib.fnMeta, f);
-    if (meta === undefined || typeof lib.texts !== "string") return undefined;
+    const script = meta === undefined ? undefined : scriptOf(meta[0]);
+    if (script === undefined) return undefined;
     const key = meta.length > 2 ? keyName(meta[3]) : undefined;
     const name = meta.length > 2 ? key !== undefined && `${meta[0]} ${meta[2]} ${key} ${meta[4]}` : `${meta[0]}`;
-    places ??= JSONParse(lib.texts);
-    const place = name ? places[name] : undefined;
+    if (typeof script.places === "string") script.places = JSONParse(script.places);
+    const place = name ? script.places[name] : undefined;
     if (place === undefined) return undefined;
-    source ??= JSONParse(lib.sourceMap).sourcesContent[0];
-    return StringPrototypeSlice(source, place[0], place[1]);
+    if (typeof script.source === "function") script.source = script.source();
+    return StringPrototypeSlice(script.source, place[0], place[1]);
   };
 
   const toString = {

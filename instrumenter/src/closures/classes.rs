@@ -75,8 +75,8 @@ impl Rewriter<'_> {
         let env = self.chain.clone();
         // (Counted apart from factories: a class nested in another's body is
         // lifted before the outer one has its factory.)
-        let k = self.next_class;
-        self.next_class += 1;
+        let k = self.lifted.next_class;
+        self.lifted.next_class += 1;
         let remembers_keys = remember_keys(class);
         let privates = self.private_names(class, k);
         self.privates.push(privates);

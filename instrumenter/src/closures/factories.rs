@@ -227,7 +227,7 @@ impl Rewriter<'_> {
             text,
             members,
         } = f;
-        let k = self.lifted.table.len();
+        let k = self.first_site + self.lifted.table.len();
         let name = format!("$$f{k}");
         self.lifted.table.push(name.clone());
         if let Some(span) = text {

@@ -42,15 +42,24 @@ pub use texts::Text;
 pub struct Lifted {
     /// Top-level declarations: factories and private-name symbols.
     pub decls: Vec<Stmt>,
-    /// Factory names by site id (index 0 is the program itself).
+    /// Factory names by site id, from the first site the script was given
+    /// (which is the program itself).
     pub table: Vec<String>,
+    /// The next class number after this script's.
+    pub next_class: usize,
     /// The function bodies to frame, taken out of the program (see `bodies`).
     pub bodies: Vec<Pending>,
     /// Where the functions' texts are in the program.
     pub texts: Vec<Text>,
 }
 
-pub fn run(script: &mut Script, analysis: &Analysis) -> Lifted {
+/// Factories are numbered from `first_site`, classes from `first_class`.
+pub fn run(
+    script: &mut Script,
+    analysis: &Analysis,
+    first_site: usize,
+    first_class: usize,
+) -> Lifted {
     let implicit = implicit_bindings(script);
     let mut r = Rewriter {
         analysis,
@@ -62,11 +71,12 @@ pub fn run(script: &mut Script, analysis: &Analysis) -> Lifted {
         lifted: Lifted {
             decls: Vec::new(),
             table: vec!["$$main".into()],
+            next_class: first_class,
             bodies: Vec::new(),
             texts: Vec::new(),
         },
+        first_site,
         next_scope: 0,
-        next_class: 0,
         declaring: false,
         initializing: false,
         annex_b: HashSet::new(),
@@ -119,7 +129,8 @@ struct Rewriter<'a> {
     lifted: Lifted,
     next_scope: usize,
     /// Classes met so far: each names its private-name symbols after its number.
-    next_class: usize,
+    /// The program's site number (its factories follow).
+    first_site: usize,
     /// Visiting a declaration pattern (its bindings are not assignment targets).
     declaring: bool,
     /// Visiting a declaration made an assignment (to a constant too).
@@ -768,7 +779,7 @@ mod tests {
     fn convert(source: &str) -> String {
         with_script(source, |s| {
             let analysis = crate::analyze::run(s);
-            let mut lifted = super::run(s, &analysis);
+            let mut lifted = super::run(s, &analysis, 0, 0);
             let bodies = std::mem::take(&mut lifted.bodies);
             crate::bodies::splice(
                 s,

@@ -94,7 +94,8 @@ pub struct Frames {
 }
 
 /// Frames every pending body as `closures` asked (and `normalize` allowed).
-pub fn run(pending: Vec<Pending>) -> Frames {
+/// Resume bodies are numbered from `first_resume`.
+pub fn run(pending: Vec<Pending>, first_resume: usize) -> Frames {
     let mut out = Frames {
         bodies: Vec::with_capacity(pending.len()),
         resume_decls: Vec::new(),
@@ -114,7 +115,7 @@ pub fn run(pending: Vec<Pending>) -> Frames {
                 continue;
             }
         };
-        let id = out.resumes.len();
+        let id = first_resume + out.resumes.len();
         let body = Body {
             id,
             params: p.params,

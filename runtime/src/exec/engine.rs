@@ -38,6 +38,7 @@ const LIBRARY: &[(&str, &str)] = library![
     "15_iterators.js",
     "16_function_text.js",
     "17_proxies.js",
+    "18_dynamic_functions.js",
     "99_program.js",
 ];
 

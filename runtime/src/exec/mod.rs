@@ -2,6 +2,7 @@
 //! drives one program, and the snapshot document.
 
 pub mod control;
+pub mod dynamic;
 pub mod engine;
 pub mod host;
 pub mod ops;

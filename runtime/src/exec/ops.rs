@@ -185,5 +185,6 @@ deno_core::extension!(
         op_things_exit,
         op_things_report_hits,
         op_things_running,
+        super::dynamic::op_things_make_function,
     ],
 );
