@@ -2,9 +2,11 @@
 //! use. Generated names start with `$$`, which the parser check in `closures`
 //! reserves.
 
+use std::collections::HashSet;
 use swc_common::{SyntaxContext, DUMMY_SP};
 use swc_ecma_ast::*;
-use swc_ecma_visit::{Visit, VisitWith};
+
+use swc_ecma_visit::{Visit, VisitMut, VisitMutWith, VisitWith};
 
 /// The runtime library, a parameter of the program wrapper.
 pub const LIB: &str = "$things";
@@ -476,5 +478,83 @@ impl Visit for EvalCalls {
     fn visit_call_expr(&mut self, c: &CallExpr) {
         c.visit_children_with(self);
         self.0 |= matches!(&c.callee, Callee::Expr(e) if matches!(&**e, Expr::Ident(i) if &*i.sym == "eval"));
+    }
+}
+
+/// Renames every identifier with one of these names (`to` gives the new
+/// name), keeping property keys; with `own_only`, not inside nested
+/// non-arrow functions.
+pub struct Rename<'a> {
+    pub names: &'a HashSet<String>,
+    pub to: &'a dyn Fn(&str) -> String,
+    pub own_only: bool,
+}
+
+impl<'a> Rename<'a> {
+    pub fn all(names: &'a HashSet<String>, to: &'a dyn Fn(&str) -> String) -> Self {
+        Rename {
+            names,
+            to,
+            own_only: false,
+        }
+    }
+}
+
+impl VisitMut for Rename<'_> {
+    fn visit_mut_function(&mut self, f: &mut Function) {
+        if !self.own_only {
+            f.visit_mut_children_with(self);
+        }
+    }
+
+    fn visit_mut_constructor(&mut self, c: &mut Constructor) {
+        if !self.own_only {
+            c.visit_mut_children_with(self);
+        }
+    }
+
+    fn visit_mut_ident(&mut self, i: &mut Ident) {
+        if self.names.contains(&*i.sym) {
+            i.sym = (self.to)(&i.sym).into();
+        }
+    }
+
+    fn visit_mut_prop(&mut self, p: &mut Prop) {
+        if let Prop::Shorthand(i) = p {
+            if self.names.contains(&*i.sym) {
+                let key = PropName::Ident(IdentName::new(i.sym.clone(), DUMMY_SP));
+                let mut value = i.clone();
+                value.visit_mut_with(self);
+                *p = Prop::KeyValue(KeyValueProp {
+                    key,
+                    value: Box::new(Expr::Ident(value)),
+                });
+                return;
+            }
+        }
+        p.visit_mut_children_with(self);
+    }
+
+    fn visit_mut_object_pat_prop(&mut self, p: &mut ObjectPatProp) {
+        if let ObjectPatProp::Assign(a) = p {
+            if self.names.contains(&*a.key.id.sym) {
+                let key = PropName::Ident(IdentName::new(a.key.id.sym.clone(), DUMMY_SP));
+                let mut target = a.key.clone();
+                target.visit_mut_with(self);
+                let mut value = Box::new(Pat::Ident(target));
+                if let Some(default) = a.value.take() {
+                    let mut right = default;
+                    right.visit_mut_with(self);
+                    value = Box::new(Pat::Assign(AssignPat {
+                        span: DUMMY_SP,
+                        left: value,
+                        right,
+                    }));
+                }
+                *p = ObjectPatProp::KeyValue(KeyValuePatProp { key, value });
+                return;
+            }
+        }
+        p.visit_mut_children_with(self);
     }
 }

@@ -47,6 +47,8 @@ pub fn parse(kind: FunctionKind, params: &str, body: &str) -> Result<Parsed, Syn
     let helpers = crate::prelude::helpers(&cm, &text);
     script.body.splice(0..0, helpers);
     crate::param_scope::run(&mut script);
+    crate::block_functions::run(&mut script, false);
+    crate::own_arguments::run(&mut script);
     let mut program = Program::Script(script);
     resolver(Mark::new(), Mark::new(), false).process(&mut program);
     let Program::Script(script) = program else {

@@ -10,19 +10,25 @@ use swc_common::{sync::Lrc, BytePos, FileName, SourceMap, DUMMY_SP};
 use swc_ecma_ast::*;
 use swc_ecma_codegen::{text_writer::JsWriter, Emitter, Node};
 
-use crate::closures::{Lifted, Text};
+use crate::closures::Text;
+use crate::Staged;
 
 /// The instrumented program: lifted factories and resume bodies, then the program's top level
 /// as the function `$$main`, then the registration.
 pub fn program(
     cm: &Lrc<SourceMap>,
     filename: &str,
-    script: Script,
-    lifted: Lifted,
-    resumes: &[String],
+    source: &str,
+    staged: Staged,
     strict: bool,
-    next: crate::Numbering,
 ) -> String {
+    let Staged {
+        script,
+        lifted,
+        resumes,
+        next,
+        ..
+    } = staged;
     let (code, positions) = print(cm, script, lifted.decls);
     // The lines of the wrapper above the program's code. (A strict program is
     // in a function of its own: a function made from text is not strict by
@@ -32,8 +38,8 @@ pub fn program(
     } else {
         (2, "", "")
     };
-    let map = source_map(cm, filename, &positions, above);
-    let texts = texts(cm, filename, &lifted.texts);
+    let map = source_map(cm, filename, source, &positions, above);
+    let texts = texts(cm, filename, source, &lifted.texts);
     let numbering = format!(
         "[{}, {}, {}, {}]",
         next.sites, next.resumes, next.classes, next.templates
@@ -48,15 +54,15 @@ pub fn program(
 /// A function made from text at run time: an expression giving its
 /// factories (the first is its `$$main`, which returns the function), its
 /// resume bodies, where its functions' texts are and the text they are in.
-pub fn chunk(
-    cm: &Lrc<SourceMap>,
-    script: Script,
-    lifted: Lifted,
-    resumes: &[String],
-    source: &str,
-) -> String {
+pub fn chunk(cm: &Lrc<SourceMap>, staged: Staged, source: &str) -> String {
+    let Staged {
+        script,
+        lifted,
+        resumes,
+        ..
+    } = staged;
     let (code, _) = print(cm, script, lifted.decls);
-    let texts = texts(cm, crate::dynamic::FILENAME, &lifted.texts);
+    let texts = texts(cm, crate::dynamic::FILENAME, source, &lifted.texts);
     let source = serde_json::to_string(source).expect("a string serializes");
     format!(
         "(function () {{\n{code}return [[{}], [{}], {texts}, {source}];\n}})()",
@@ -123,14 +129,15 @@ fn print(
 fn source_map(
     cm: &Lrc<SourceMap>,
     filename: &str,
+    source: &str,
     positions: &[(BytePos, swc_common::source_map::LineCol)],
     above: u32,
 ) -> String {
     let own = FileName::Custom(filename.into());
     let mut builder = sourcemap::SourceMapBuilder::new(None);
-    if let Some(file) = program_file(cm, filename) {
+    if program_file(cm, filename).is_some() {
         let id = builder.add_source(filename);
-        builder.set_source_contents(id, Some(&file.src));
+        builder.set_source_contents(id, Some(source));
     }
     for (pos, generated) in positions {
         if pos.is_dummy() {
@@ -160,20 +167,22 @@ fn source_map(
     serde_json::to_string(&json).expect("a string serializes")
 }
 
-/// The program's own source file (not the prelude's).
+/// The program's own source file (not the prelude's; the last of its name:
+/// `parse` may have read it more than once, with `for (using` heads made
+/// `const`, the same length).
 fn program_file(cm: &Lrc<SourceMap>, filename: &str) -> Option<Lrc<swc_common::SourceFile>> {
     let own = FileName::Custom(filename.into());
-    cm.files().iter().find(|f| *f.name == own).cloned()
+    cm.files().iter().rev().find(|f| *f.name == own).cloned()
 }
 
 /// `{"K": [start, end], ...}` as a JavaScript string literal: each text's
 /// place in the program's source, in UTF-16 code units (JavaScript's string
-/// indices).
-fn texts(cm: &Lrc<SourceMap>, filename: &str, texts: &[Text]) -> String {
+/// indices); `source` is the program's text as written.
+fn texts(cm: &Lrc<SourceMap>, filename: &str, source: &str, texts: &[Text]) -> String {
     let Some(file) = program_file(cm, filename) else {
         return "\"{}\"".into();
     };
-    let src: &str = &file.src;
+    let src = source;
     let offset = |pos: BytePos| (pos.0 - file.start_pos.0) as usize;
     // UTF-16 index of each byte offset asked for, in one pass over the text.
     let mut wanted: Vec<usize> = Vec::new();

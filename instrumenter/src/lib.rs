@@ -5,7 +5,9 @@
 //!
 //! 1. parse: the program with the prelude (prelude.js), resolved (SWC's resolver),
 //!    or a function made from text at run time (`dynamic`); before names are
-//!    resolved, `param_scope` renames body declarations its parameters must not see;
+//!    resolved, `param_scope` renames body declarations its parameters must not
+//!    see, `block_functions` sloppy blocks' generators and async functions,
+//!    `own_arguments` declared `arguments`;
 //! 2. tagged_templates: template strings arrays the library keeps;
 //! 3. using: `using` declarations become consts in a try that disposes them;
 //! 4. desugar_async: async functions become generators the library drives;
@@ -26,6 +28,7 @@
 
 mod analyze;
 mod ast;
+mod block_functions;
 mod bodies;
 mod closures;
 mod desugar_async;
@@ -34,6 +37,7 @@ mod emit;
 mod for_await;
 mod frames;
 mod normalize;
+mod own_arguments;
 mod param_scope;
 mod params;
 mod parse;
@@ -70,21 +74,10 @@ pub fn instrument(source: &str, filename: &str) -> Result<Instrumented, SyntaxEr
     // SWC keeps interned state in thread-local globals; each call gets fresh ones.
     swc_common::GLOBALS.set(&Default::default(), || {
         let parsed = parse::with_prelude(source, filename, |cm| prelude::statements(cm, source))?;
-        let strict = parsed.strict;
-        let (out, next) = stages(parsed.script, Numbering::default());
-        let code = emit::program(
-            &parsed.cm,
-            filename,
-            out.script,
-            out.lifted,
-            &out.resumes,
-            strict,
-            next,
-        );
-        Ok(Instrumented {
-            code,
-            notes: out.notes,
-        })
+        let mut out = stages(parsed.script, Numbering::default());
+        let notes = std::mem::take(&mut out.notes);
+        let code = emit::program(&parsed.cm, filename, source, out, parsed.strict);
+        Ok(Instrumented { code, notes })
     })
 }
 
@@ -117,27 +110,25 @@ pub fn instrument_function(
 ) -> Result<Chunk, SyntaxError> {
     swc_common::GLOBALS.set(&Default::default(), || {
         let parsed = dynamic::parse(kind, params, body)?;
-        let (out, next) = stages(parsed.script, start);
-        let code = emit::chunk(
-            &parsed.cm,
-            out.script,
-            out.lifted,
-            &out.resumes,
-            &parsed.source,
-        );
+        let out = stages(parsed.script, start);
+        let next = out.next;
+        let code = emit::chunk(&parsed.cm, out, &parsed.source);
         Ok(Chunk { code, next })
     })
 }
 
+/// A script after the stages: what `emit` prints.
 struct Staged {
     script: swc_ecma_ast::Script,
     lifted: closures::Lifted,
     resumes: Vec<String>,
     notes: Vec<Note>,
+    /// Where the next script's numbers start.
+    next: Numbering,
 }
 
 /// Runs the stages between parsing and printing, numbering from `start`.
-fn stages(mut script: swc_ecma_ast::Script, start: Numbering) -> (Staged, Numbering) {
+fn stages(mut script: swc_ecma_ast::Script, start: Numbering) -> Staged {
     let templates = tagged_templates::run(&mut script, start.templates);
     using::run(&mut script);
     desugar_async::run(&mut script);
@@ -155,13 +146,13 @@ fn stages(mut script: swc_ecma_ast::Script, start: Numbering) -> (Staged, Number
         classes: lifted.next_class,
         templates,
     };
-    let staged = Staged {
+    Staged {
         script,
         lifted,
         resumes: framed.resumes,
         notes: framed.notes,
-    };
-    (staged, next)
+        next,
+    }
 }
 
 /// Wraps `source` unchanged, as node's CommonJS loader does, for `run --raw`.

@@ -12,7 +12,6 @@
 
 use std::collections::HashSet;
 
-use swc_common::DUMMY_SP;
 use swc_ecma_ast::*;
 use swc_ecma_visit::{Visit, VisitMut, VisitMutWith, VisitWith};
 
@@ -87,7 +86,7 @@ impl Apart {
         }
         self.0 += 1;
         let renamed = |name: &str| format!("{name}$$body{}", self.0);
-        body.visit_mut_with(&mut Rename(&clash, &renamed));
+        body.visit_mut_with(&mut Rename::all(&clash, &renamed));
         // (A body `var` of a parameter's name starts with its value.)
         let at = body.iter().take_while(|s| is_directive(s)).count();
         let mut inherited: Vec<&String> = clash
@@ -132,56 +131,6 @@ struct Names(HashSet<String>);
 impl Visit for Names {
     fn visit_ident(&mut self, i: &Ident) {
         self.0.insert(i.sym.to_string());
-    }
-}
-
-/// Renames every identifier with one of these names, keeping property keys.
-struct Rename<'a>(&'a HashSet<String>, &'a dyn Fn(&str) -> String);
-
-impl VisitMut for Rename<'_> {
-    fn visit_mut_ident(&mut self, i: &mut Ident) {
-        if self.0.contains(&*i.sym) {
-            i.sym = (self.1)(&i.sym).into();
-        }
-    }
-
-    fn visit_mut_prop(&mut self, p: &mut Prop) {
-        if let Prop::Shorthand(i) = p {
-            if self.0.contains(&*i.sym) {
-                let key = PropName::Ident(IdentName::new(i.sym.clone(), DUMMY_SP));
-                let mut value = i.clone();
-                value.visit_mut_with(self);
-                *p = Prop::KeyValue(KeyValueProp {
-                    key,
-                    value: Box::new(Expr::Ident(value)),
-                });
-                return;
-            }
-        }
-        p.visit_mut_children_with(self);
-    }
-
-    fn visit_mut_object_pat_prop(&mut self, p: &mut ObjectPatProp) {
-        if let ObjectPatProp::Assign(a) = p {
-            if self.0.contains(&*a.key.id.sym) {
-                let key = PropName::Ident(IdentName::new(a.key.id.sym.clone(), DUMMY_SP));
-                let mut target = a.key.clone();
-                target.visit_mut_with(self);
-                let mut value = Box::new(Pat::Ident(target));
-                if let Some(default) = a.value.take() {
-                    let mut right = default;
-                    right.visit_mut_with(self);
-                    value = Box::new(Pat::Assign(AssignPat {
-                        span: DUMMY_SP,
-                        left: value,
-                        right,
-                    }));
-                }
-                *p = ObjectPatProp::KeyValue(KeyValuePatProp { key, value });
-                return;
-            }
-        }
-        p.visit_mut_children_with(self);
     }
 }
 

@@ -2,10 +2,12 @@
 
 use std::fmt;
 
-use swc_common::{sync::Lrc, FileName, Mark, SourceMap, Spanned};
+use swc_common::{sync::Lrc, FileName, Mark, SourceFile, SourceMap, Spanned};
 use swc_ecma_ast::{Pass, Program, Script};
 use swc_ecma_parser::{EsSyntax, Parser, StringInput, Syntax};
 use swc_ecma_transforms_base::resolver;
+
+use crate::using::for_heads;
 
 /// A syntax error at a 1-based line and column.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,6 +56,8 @@ pub fn with_prelude(
         .count();
     script.body.splice(at..at, first);
     crate::param_scope::run(&mut script);
+    crate::block_functions::run(&mut script, strict);
+    crate::own_arguments::run(&mut script);
     let unresolved_mark = Mark::new();
     let top_level = Mark::new();
     let mut program = Program::Script(script);
@@ -64,36 +68,57 @@ pub fn with_prelude(
     Ok(Parsed { cm, script, strict })
 }
 
+/// Parses a script (names not resolved). A `for (using x = e; ...)` head,
+/// which SWC does not take, is parsed as a `using` before the loop.
 pub fn unresolved(
     cm: &Lrc<SourceMap>,
     source: &str,
     filename: &str,
 ) -> Result<Script, SyntaxError> {
-    let fm = cm.new_source_file(
-        Lrc::new(FileName::Custom(filename.into())),
-        source.to_string(),
-    );
+    let name = Lrc::new(FileName::Custom(filename.into()));
+    let fm = cm.new_source_file(name.clone(), source.to_string());
+    let mut error = match parse_text(&fm) {
+        Ok(script) => return Ok(script),
+        Err(e) => e,
+    };
+    // (Each try is a file of its own: the last one holds the program's spans.)
+    let mut text = source.to_string();
+    let mut replaced = for_heads::Replaced::new();
+    loop {
+        let start = cm.files().last().expect("a file was added").start_pos;
+        let at = (error.span().lo.0 - start.0) as usize;
+        let Some(again) = for_heads::replace_at(&text, at, &mut replaced) else {
+            let loc = cm.lookup_char_pos(error.span().lo);
+            return Err(SyntaxError {
+                line: loc.line,
+                col: loc.col.0 + 1,
+                message: error.kind().msg().into_owned(),
+            });
+        };
+        text = again;
+        let fm = cm.new_source_file(name.clone(), text.clone());
+        match parse_text(&fm) {
+            Ok(mut script) => {
+                for_heads::declarations(&mut script, fm.start_pos, &replaced);
+                return Ok(script);
+            }
+            Err(e) => error = e,
+        }
+    }
+}
+
+fn parse_text(fm: &SourceFile) -> Result<Script, swc_ecma_parser::error::Error> {
     let syntax = Syntax::Es(EsSyntax {
         allow_return_outside_function: true,
         explicit_resource_management: true,
         ..Default::default()
     });
-    let mut parser = Parser::new(syntax, StringInput::from(&*fm), None);
-    let result = parser.parse_script();
-    let extra = parser.take_errors().into_iter().next();
-    let (script, error) = match result {
-        Err(e) => (None, Some(e)),
-        Ok(s) => (Some(s), extra),
-    };
-    if let Some(e) = error {
-        let loc = cm.lookup_char_pos(e.span().lo);
-        return Err(SyntaxError {
-            line: loc.line,
-            col: loc.col.0 + 1,
-            message: e.kind().msg().into_owned(),
-        });
+    let mut parser = Parser::new(syntax, StringInput::from(fm), None);
+    let script = parser.parse_script()?;
+    match parser.take_errors().into_iter().next() {
+        Some(e) => Err(e),
+        None => Ok(script),
     }
-    Ok(script.expect("parsed without error"))
 }
 
 #[cfg(test)]

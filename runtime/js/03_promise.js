@@ -745,4 +745,16 @@
   lib.queueMicrotask = queueMicrotask;  // the program-visible queueMicrotask(fn)
   lib.runMicrotasks = runMicrotasks;    // drains the job queue, FIFO, including jobs queued while draining; then reports unhandled rejections
   lib.promiseState = promiseState;      // (v) -> undefined if v is not one of your promises, else {state:'pending'|'fulfilled'|'rejected', value}
+  // `await v` (27.7.5.3 Await): PerformPromiseThen(PromiseResolve(%Promise%, v), ...)
+  // with no promise of its own: no species lookup, nothing the program replaced.
+  lib.awaitValue = (v, onFulfilled, onRejected) => {
+    const promise = promiseResolve(ThingsPromise, v);
+    performThen(promise, recordOf(promise), onFulfilled, onRejected, undefined);
+  };
+  // The same, giving a new %Promise% (CreateAsyncFromSyncIterator's steps).
+  lib.thenOf = (v, onFulfilled, onRejected) => {
+    const promise = promiseResolve(ThingsPromise, v);
+    const capability = { promise: createPromise(promisePrototype), resolve: undefined, reject: undefined };
+    return performThen(promise, recordOf(promise), onFulfilled, onRejected, capability);
+  };
 })(globalThis.__things);

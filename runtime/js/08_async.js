@@ -8,7 +8,6 @@
 ((lib) => {
   const { ReflectApply } = lib.primordials;
   const P = lib.Promise;
-  const then = P.prototype.then;
 
   const step = (state, method, arg) => {
     let r;
@@ -22,9 +21,7 @@
       state.resolve(r.value);
       return;
     }
-    // `await v` is PerformPromiseThen(PromiseResolve(%Promise%, v), ...).
-    const awaited = P.resolve(r.value);
-    ReflectApply(then, awaited, [lib.libFn("asyncFulfilled", state), lib.libFn("asyncRejected", state)]);
+    lib.awaitValue(r.value, lib.libFn("asyncFulfilled", state), lib.libFn("asyncRejected", state));
   };
   lib.libFactories.asyncFulfilled = (state) => (v) => step(state, "next", v);
   lib.libFactories.asyncRejected = (state) => (e) => step(state, "throw", e);
@@ -71,14 +68,14 @@
       } else if (!s.done && req.kind === "return") {
         // `return(v)` awaits v first; a rejection is thrown in at the yield.
         s.running = true;
-        ReflectApply(then, P.resolve(req.arg), [lib.libFn("agReturning", s), lib.libFn("agRejected", s)]);
+        lib.awaitValue(req.arg, lib.libFn("agReturning", s), lib.libFn("agRejected", s));
       } else if (!s.done) {
         s.running = true;
         agStep(s, req.kind, req.arg);
       } else if (req.kind === "return") {
         // Returning from a finished generator awaits the value first.
         s.running = true;
-        ReflectApply(then, P.resolve(req.arg), [lib.libFn("agReturned", s), lib.libFn("agFailed", s)]);
+        lib.awaitValue(req.arg, lib.libFn("agReturned", s), lib.libFn("agFailed", s));
       } else {
         s.queue.shift();
         if (req.kind === "throw") req.reject(req.arg);
@@ -111,8 +108,7 @@
     } else if (r.value instanceof AsyncReturn) {
       agStep(s, "return", r.value.v);
     } else {
-      const awaited = P.resolve(r.value);
-      ReflectApply(then, awaited, [lib.libFn("agFulfilled", s), lib.libFn("agRejected", s)]);
+      lib.awaitValue(r.value, lib.libFn("agFulfilled", s), lib.libFn("agRejected", s));
     }
   };
   lib.libFactories.agFulfilled = (s) => (v) => agStep(s, "next", v);
@@ -170,7 +166,7 @@
   lib.asyncNext = (a) => {
     if (a.sync === undefined) return ReflectApply(a.next, a.it, []);
     if (lib.iterDone(a.sync)) return { value: undefined, done: true };
-    return ReflectApply(then, P.resolve(a.sync.v), [lib.libFn("syncValue")]);
+    return lib.thenOf(a.sync.v, lib.libFn("syncValue"));
   };
   lib.asyncResult = lib.iteratorResult;
   // Leaving a `for await` early awaits the iterator's `return()`; after a
@@ -186,7 +182,7 @@
     try {
       const ret = a.it.return;
       if (ret === undefined || ret === null) return undefined;
-      return ReflectApply(then, P.resolve(ReflectApply(ret, a.it, [])), [undefined, lib.libFn("ignore")]);
+      return lib.thenOf(ReflectApply(ret, a.it, []), undefined, lib.libFn("ignore"));
     } catch {
       return undefined;
     }
@@ -221,7 +217,7 @@
     if (!d.sync) return r;
     lib.iteratorResult(r);
     const done = Boolean(r.done); // (read before the value, as the specification does)
-    return ReflectApply(then, P.resolve(r.value), [lib.libFn("syncResult", { done })]);
+    return lib.thenOf(r.value, lib.libFn("syncResult", { done }));
   };
   lib.delegateClose = (d) => {
     const ret = d.it.return;

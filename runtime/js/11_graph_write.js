@@ -193,15 +193,20 @@
 
   const isEnginePrivate = (key) => typeof key === "symbol" && String(key.description).startsWith("v82jsc_private:");
 
-  // An index property of Array.prototype or Object.prototype (a setter, say)
-  // would be reached by every array the writer fills.
-  const indexKeyOn = (proto) => ArrayPrototypeFind(ReflectOwnKeys(proto), (key) => typeof key === "string" && String(key >>> 0) === key);
+  // An index accessor or read-only index property of Array.prototype or
+  // Object.prototype would be reached by every array the writer fills.
+  const indexKeyOn = (proto) =>
+    ArrayPrototypeFind(ReflectOwnKeys(proto), (key) => {
+      if (typeof key !== "string" || String(key >>> 0) !== key) return false;
+      const d = ReflectGetOwnPropertyDescriptor(proto, key);
+      return !("value" in d) || !d.writable;
+    });
 
   function write(extraRoots) {
     for (const proto of new SafeArrayIterator([ArrayPrototype, ObjectPrototype])) {
       const key = indexKeyOn(proto);
       if (key !== undefined) {
-        throw new CaptureError(`cannot capture a program that gave ${proto === ArrayPrototype ? "Array" : "Object"}.prototype an index property ("${key}")`);
+        throw new CaptureError(`cannot capture a program that gave ${proto === ArrayPrototype ? "Array" : "Object"}.prototype an index accessor or read-only index property ("${key}")`);
       }
     }
     const ids = new Map(); // object/symbol -> node id

@@ -23,8 +23,9 @@
 //! `await using`, `$$using.dispose` is a loop that awaits each step
 //! (`async_disposal`). `for (using x of xs) body` holds such a block per
 //! iteration. The declaration stays a `const` (its own statement, so a
-//! function or class value keeps the binding's name). `for (using x = e; ...)`
-//! is not parsed by SWC and stays a syntax error.
+//! function or class value keeps the binding's name). `for (using x = e; ...)`,
+//! which SWC does not parse, is read as a `using` before the loop
+//! (for_heads.rs).
 
 use swc_common::DUMMY_SP;
 use swc_ecma_ast::*;
@@ -36,6 +37,7 @@ use crate::ast::{
 };
 
 mod exits;
+pub mod for_heads;
 
 /// The object prelude_using.js declares.
 pub const HELPER: &str = "$$using";
