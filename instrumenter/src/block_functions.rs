@@ -95,10 +95,6 @@ impl VisitMut for Blocks {
 mod tests {
     use crate::testing::*;
 
-    fn parsed(source: &str) -> String {
-        squash(&with_script(source, |s| print(std::mem::take(&mut s.body))))
-    }
-
     #[test]
     fn sloppy_block_generators_and_async_functions_stay_in_their_block() {
         let out = parsed("{ function* g() {} async function a() {} function f() {} g(); } g; f;");

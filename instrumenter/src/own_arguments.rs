@@ -84,10 +84,6 @@ impl VisitMut for Own {
 mod tests {
     use crate::testing::*;
 
-    fn parsed(source: &str) -> String {
-        squash(&with_script(source, |s| print(std::mem::take(&mut s.body))))
-    }
-
     #[test]
     fn a_declared_arguments_is_renamed_where_it_is_the_declared_one() {
         let out = parsed("var arguments; ({ arguments = 4 } = o); function f() { return arguments; } const g = () => arguments;");

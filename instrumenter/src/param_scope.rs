@@ -138,11 +138,6 @@ impl Visit for Names {
 mod tests {
     use crate::testing::*;
 
-    /// Parsed (which runs this pass), printed.
-    fn parsed(source: &str) -> String {
-        squash(&with_script(source, |s| print(std::mem::take(&mut s.body))))
-    }
-
     #[test]
     fn body_declarations_the_parameters_see_are_renamed_in_the_body() {
         let out = parsed("function f(a, g = () => x + a) { var x = 1, a; let { x: y } = o; return { x, a, y }; }");

@@ -27,3 +27,9 @@ pub fn print(stmts: Vec<Stmt>) -> String {
 pub fn squash(code: &str) -> String {
     code.split_whitespace().collect::<Vec<_>>().join(" ")
 }
+
+/// The snippet as parsed (with the passes that run before names are
+/// resolved), printed and squashed.
+pub fn parsed(source: &str) -> String {
+    squash(&with_script(source, |s| print(std::mem::take(&mut s.body))))
+}
