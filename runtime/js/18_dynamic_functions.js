@@ -7,10 +7,15 @@
 // where it sees its yield budget (`lib.evalChunk`). Such functions, and the
 // classes and closures made in them, are then the program's own: capturable.
 // A snapshot carries their texts (`lib.madeFunctions`); a restore makes them
-// again, in the same order, before it reads the state.
+// again, in the same order, before it reads the state. A text is
+// instrumented once: made again, it gives a new function from the same
+// factories (it sees only the global scope), so a program that makes its
+// functions in a loop keeps one copy of each text.
 "use strict";
 ((lib) => {
   const made = [];
+  // kind, parameters and body -> the `$$main` that makes the function
+  const loaded = new lib.primordials.Map();
   lib.madeFunctions = {
     save: () => made,
     restore(list) {
@@ -26,11 +31,14 @@
     Function: EngineFunction,
     GeneratorFunction,
     JSONParse,
+    JSONStringify,
+    MapPrototypeGet,
+    MapPrototypeSet,
     ObjectDefineProperty,
-    ReflectGetOwnPropertyDescriptor,
     ObjectSetPrototypeOf,
     Proxy: EngineProxy,
     ReflectApply,
+    ReflectGetOwnPropertyDescriptor,
   } = lib.primordials;
   const EngineSyntaxError = SyntaxError;
 
@@ -45,8 +53,11 @@
     lib.addTexts(first, lib.factories.length, texts, () => source);
     lib.numbering = reply.next;
     ArrayPrototypePush(made, [kind, params, body]);
+    MapPrototypeSet(loaded, keyOf(kind, params, body), factories[0]);
     return factories[0];
   };
+
+  const keyOf = (kind, params, body) => JSONStringify([kind, params, body]);
 
   const make = (kind, args, newTarget, self) => {
     // Each argument is converted to a string in order (a Symbol throws).
@@ -58,7 +69,8 @@
     lib.nc++;
     let f;
     try {
-      f = ReflectApply(load(kind, params, body), undefined, []);
+      const main = MapPrototypeGet(loaded, keyOf(kind, params, body)) ?? load(kind, params, body);
+      f = ReflectApply(main, undefined, []);
     } finally {
       lib.nc--;
     }
