@@ -463,16 +463,32 @@
       }
     });
     drain();
-    // WeakMap/WeakSet entries whose keys the rest of the graph reaches; the
-    // values may reach more keys, so repeat until nothing new appears.
+    // WeakMap/WeakSet entries whose keys (objects, or symbols not in the
+    // registry) the rest of the graph reaches, or that are built-ins (always
+    // reachable: `wm.set(Symbol.iterator, v)`); the values may reach more
+    // keys, so repeat until nothing new appears.
+    const builtinKeys = [];
+    if (weakMaps.length > 0) {
+      MapPrototypeForEach(builtinPath, (_, obj) => {
+        if (isObject(obj) || typeof obj === "symbol") builtinKeys.push(obj);
+      });
+    }
     for (let grew = true; grew;) {
       grew = false;
       for (let i = 0; i < weakMaps.length; i++) {
         const wm = weakMaps[i][0], n = weakMaps[i][1], id = weakMaps[i][2];
         const reached = [];
         MapPrototypeForEach(ids, (_, obj) => reached.push(obj));
+        const holds = n.t === "weakmap" ? WeakMapPrototypeHas : WeakSetPrototypeHas;
+        for (let k = 0; k < builtinKeys.length; k++) {
+          const key = builtinKeys[k];
+          if (!MapPrototypeHas(ids, key) && holds(wm, key)) {
+            ref(key, id, "<key>");
+            reached.push(key);
+          }
+        }
         for (const obj of new SafeArrayIterator(reached)) {
-          if (!isObject(obj) || ArrayPrototypeSome(n.entries, (e) => (e.r ?? e[0].r) === MapPrototypeGet(ids, obj))) continue;
+          if ((!isObject(obj) && typeof obj !== "symbol") || ArrayPrototypeSome(n.entries, (e) => (e.r ?? e[0].r) === MapPrototypeGet(ids, obj))) continue;
           if (n.t === "weakmap" && WeakMapPrototypeHas(wm, obj)) {
             n.entries.push([{ r: MapPrototypeGet(ids, obj) }, encode(WeakMapPrototypeGet(wm, obj), id, "<entry>")]);
             grew = true;
