@@ -31,6 +31,10 @@ impl Own {
     /// Renames `arguments` in a scope that declares it; `function` says
     /// whether the scope has an arguments object.
     fn scope(&mut self, params: &mut [&mut Pat], body: &mut Vec<Stmt>, function: bool) {
+        // (Strict code cannot declare `arguments`.)
+        if has_use_strict(body) {
+            return;
+        }
         let mut declared = Vec::new();
         for p in params.iter() {
             pattern_bindings(p, &mut declared);
@@ -41,7 +45,7 @@ impl Own {
         let by_var = vars.iter().any(|id| &*id.0 == NAME);
         collect_lexical(body, &mut declared);
         let otherwise = declared.iter().any(|id| &*id.0 == NAME);
-        if !by_var && !otherwise || has_use_strict(body) {
+        if !by_var && !otherwise {
             return;
         }
         self.0 += 1;

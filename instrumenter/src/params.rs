@@ -155,7 +155,7 @@ fn setter(f: &mut Function) {
     let [param] = &f.params[..] else { return };
     let Some(body) = f.body.as_mut() else { return };
     let p = &param.pat;
-    if !binds_in_body(p) || !apart(std::slice::from_ref(p), &body.stmts) || direct_eval(p) {
+    if !binds_in_body(p) || !apart(std::slice::from_ref(p), &body.stmts) || calls_eval(p) {
         return;
     }
     let given = || ident_expr(&format!("{FIRST}0"));
@@ -209,7 +209,9 @@ fn given_or(given: Box<Expr>, default: Box<Expr>, value: Box<Expr>) -> Box<Expr>
 /// The new parameter list and the body's first statement, if `params`
 /// should (`wanted`) and can move.
 fn moved(params: &[Pat], body: &[Stmt], wanted: bool) -> Option<(Vec<Pat>, Stmt)> {
-    if !wanted || !apart(params, body) || params.iter().any(direct_eval) {
+    // (A parameter calling `eval` directly declares in the parameters' scope,
+    // not the body's: `var arguments` there is an error.)
+    if !wanted || !apart(params, body) || params.iter().any(calls_eval) {
         return None;
     }
     let kept = params
@@ -365,12 +367,6 @@ fn driven_body(stmts: &mut [Stmt]) -> Option<&mut Vec<Stmt>> {
         return None;
     };
     Some(&mut function.body.as_mut()?.stmts)
-}
-
-/// Whether a parameter calls `eval` directly: the code it runs declares in
-/// the parameters' scope (`var arguments` there is an error), not the body's.
-fn direct_eval(p: &Pat) -> bool {
-    calls_eval(p)
 }
 
 /// Whether no name the body declares is one the parameters use or declare.
